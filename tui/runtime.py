@@ -1,0 +1,45 @@
+"""Wire the layers together from Settings: registry, router, model hub, store, sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agents.registry import AgentRegistry, default_registry
+from router.routing import Router, build_router
+from router.session import Session, SessionOptions
+from router.store import Store
+from tools.models.hub import ModelHub
+from tui.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    registry: AgentRegistry
+    router: Router
+    models: ModelHub
+    store: Store
+    notes: list[str] = field(default_factory=list)
+
+    def session(self, session_id: str | None = None) -> Session:
+        return Session(
+            registry=self.registry,
+            router=self.router,
+            models=self.models,
+            store=self.store,
+            session_id=session_id,
+            options=SessionOptions(agent_settings=self.settings.agent_settings(), data_dir=self.settings.data_dir),
+        )
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_runtime(settings: Settings, *, models: ModelHub | None = None, load_plugins: bool = True) -> Runtime:
+    """May raise StoreError (the store file is unusable) with a message for the user."""
+    registry = default_registry(load_plugins=load_plugins)
+    store = Store(settings.store_file)
+    hub = models or ModelHub(settings.model)
+    router = build_router(list(registry), threshold=settings.router_threshold, models=hub)
+    notes = [f"plug-in {f.name} was skipped: {f.error}" for f in registry.failures]
+    return Runtime(settings, registry, router, hub, store, notes)
