@@ -170,8 +170,8 @@ class Session:
 
 
 class _Recorder:
-    """Buffers a turn's events and writes them in batches: at most every FLUSH_INTERVAL_S
-    while text streams, at once for anything else."""
+    """Buffers a turn's events and writes them in batches, at least every FLUSH_INTERVAL_S
+    and when the turn ends, so a fast turn costs one write, not one per event."""
 
     def __init__(self, store: Store, turn_id: str) -> None:
         self.store = store
@@ -181,7 +181,7 @@ class _Recorder:
 
     def keep(self, item: Event) -> Event:
         self.pending.append(item)
-        if not isinstance(item, TextDelta) or time.monotonic() - self.last_flush > FLUSH_INTERVAL_S:
+        if time.monotonic() - self.last_flush > FLUSH_INTERVAL_S:
             self.flush()
         return item
 

@@ -108,12 +108,22 @@ MIGRATIONS: dict[int, str] = {}
 
 
 def merge_text_deltas(items: Iterable[Event]) -> list[Event]:
+    """Join each run of consecutive TextDelta events into one, keeping the first one's time."""
     merged: list[Event] = []
+    run: list[TextDelta] = []
+
+    def close_run() -> None:
+        if run:
+            merged.append(run[0] if len(run) == 1 else TextDelta(text="".join(d.text for d in run), ts=run[0].ts))
+            run.clear()
+
     for item in items:
-        if isinstance(item, TextDelta) and merged and isinstance(merged[-1], TextDelta):
-            merged[-1] = TextDelta(text=merged[-1].text + item.text, ts=merged[-1].ts)
+        if isinstance(item, TextDelta):
+            run.append(item)
         else:
+            close_run()
             merged.append(item)
+    close_run()
     return merged
 
 

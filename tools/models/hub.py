@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 from autogen_core.models import ChatCompletionClient
 
 from tools.models.config import ModelConfig
@@ -45,10 +46,18 @@ def choose_backend(config: ModelConfig, probe: Callable[[str], OllamaStatus] = p
 class ModelHub:
     """Hands out chat clients by role and says which backend and model each one is."""
 
-    def __init__(self, config: ModelConfig, choice: BackendChoice | None = None, tape: ReplayTape | None = None) -> None:
+    def __init__(
+        self,
+        config: ModelConfig,
+        choice: BackendChoice | None = None,
+        tape: ReplayTape | None = None,
+        ollama_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.config = config
         self.choice = choice or choose_backend(config)
         self._tape = tape
+        # Tests put recorded Ollama responses here; in use it is None (a real connection).
+        self._ollama_transport = ollama_transport
         self._clients: dict[str, ChatCompletionClient] = {}
 
     @property
@@ -86,7 +95,7 @@ class ModelHub:
             )
         from tools.models.ollama import make_ollama_client
 
-        return make_ollama_client(self.config, self.config.model_for(role))
+        return make_ollama_client(self.config, self.config.model_for(role), transport=self._ollama_transport)
 
     def context_window(self) -> int:
         return self.config.embedded_ctx if self.backend == "embedded" else self.config.num_ctx

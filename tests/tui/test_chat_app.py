@@ -1,0 +1,120 @@
+"""The chat driven through Textual's Pilot, on replayed model responses."""
+
+import asyncio
+
+from textual.widgets import Markdown
+
+from agents.events import TextDelta
+from tui.app import MaitreApp
+from tui.widgets.messages import AnswerMessage, ErrorLine, RouteBadge, UserMessage
+from tui.widgets.prompt_input import PromptInput
+
+
+async def wait_for(pilot, condition, timeout=5.0):  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+async def test_send_streams_the_answer_under_a_route_badge(replay_runtime):
+    runtime = replay_runtime(["Paris is the **capital** of France."], delay_s=0.005)
+    app = MaitreApp(runtime)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_text(pilot, "capital of france?")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
+        answer = app.query_one(AnswerMessage)
+        assert answer.text == "Paris is the **capital** of France."
+        assert "chat ·" in str(answer.badge.render())
+        assert app.query_one(UserMessage).text == "capital of france?"
+        assert app.query_one(PromptInput).text == ""  # sent, so cleared
+        assert "replay" in str(app.query_one("#status").render())
+
+
+async def test_ctrl_j_adds_a_newline_instead_of_sending(replay_runtime):
+    runtime = replay_runtime(["ok"])
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "one")
+        await pilot.press("ctrl+j")
+        await type_text(pilot, "two")
+        assert app.query_one(PromptInput).text == "one\ntwo"
+        assert not app.query(UserMessage)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(UserMessage) and not app.turn_running)
+        assert app.query_one(UserMessage).text == "one\ntwo"
+
+
+async def test_empty_input_sends_nothing(replay_runtime):
+    runtime = replay_runtime([])
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert not app.query(UserMessage)
+
+
+async def test_escape_cancels_a_running_turn_and_keeps_the_partial_answer(replay_runtime):
+    words = " ".join(f"w{i}" for i in range(400))
+    runtime = replay_runtime([words], delay_s=0.01)
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "go")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(AnswerMessage) and len(app.query_one(AnswerMessage).text) > 10)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.turn_running)
+        answer = app.query_one(AnswerMessage)
+        assert answer.has_class("-cancelled")
+        assert 0 < len(answer.text) < len(words)
+        [turn] = runtime.store.load_turns(app.session.id)
+        assert turn.status == "cancelled" and turn.answer == answer.text
+
+
+async def test_an_error_is_shown_inline_and_the_text_returns_to_the_input(replay_runtime):
+    runtime = replay_runtime([])  # the tape is empty: the model call fails
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "hello there")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(ErrorLine))
+        assert app.query_one(AnswerMessage).has_class("-error")
+        assert app.query_one(PromptInput).text == "hello there"
+
+
+async def test_a_reopened_chat_shows_its_whole_trace(replay_runtime):
+    runtime = replay_runtime(["First answer.", "Second answer."])
+    session = runtime.session()
+    async for _ in session.send("first"):
+        pass
+    async for _ in session.send("second"):
+        pass
+    app = MaitreApp(runtime, session_id=session.id)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert [m.text for m in app.query(UserMessage)] == ["first", "second"]
+        answers = list(app.query(AnswerMessage))
+        assert [a.text for a in answers] == ["First answer.", "Second answer."]
+        assert all("chat" in str(a.badge.render()) for a in answers)
+
+
+async def test_typing_stays_responsive_while_an_answer_streams_fast(replay_runtime):
+    # 500 tokens at 500 tokens/s while the user types: every key must land in the input.
+    runtime = replay_runtime([" ".join(["tok"] * 500)], delay_s=0.002)
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "start")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(AnswerMessage) and app.query_one(AnswerMessage).text)
+        typed = "the quick brown fox jumps over the lazy dog"
+        await type_text(pilot, typed)
+        assert app.query_one(PromptInput).text == typed
+        await wait_for(pilot, lambda: not app.turn_running, timeout=20)
+        assert app.query_one(AnswerMessage).text.count("tok") == 500
