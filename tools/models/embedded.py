@@ -12,7 +12,7 @@ import asyncio
 import json
 import os
 import threading
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -141,8 +141,20 @@ _DONE = object()
 class LlamaCppChatClient(ChatCompletionClient):
     """A streaming ChatCompletionClient over an `EmbeddedModel`."""
 
-    def __init__(self, model: EmbeddedModel, *, temperature: float = 0.2, max_tokens: int = 512, seed: int = 0) -> None:
-        self._model = model
+    def __init__(
+        self,
+        model: EmbeddedModel | Callable[[], EmbeddedModel],
+        *,
+        temperature: float = 0.2,
+        max_tokens: int = 512,
+        seed: int = 0,
+        name: str = "",
+    ) -> None:
+        # A loader is accepted so the GGUF is read inside the worker thread on first use:
+        # loading takes a second or two, and the UI must not freeze for it.
+        self._loaded = model if isinstance(model, EmbeddedModel) else None
+        self._loader = model if not isinstance(model, EmbeddedModel) else None
+        self._name = name or (model.name if isinstance(model, EmbeddedModel) else "embedded")
         self._temperature = temperature
         self._max_tokens = max_tokens
         self._seed = seed
@@ -150,8 +162,15 @@ class LlamaCppChatClient(ChatCompletionClient):
         self._last = RequestUsage(prompt_tokens=0, completion_tokens=0)
 
     @property
+    def _model(self) -> EmbeddedModel:
+        if self._loaded is None:
+            assert self._loader is not None
+            self._loaded = self._loader()
+        return self._loaded
+
+    @property
     def model_name(self) -> str:
-        return self._model.name
+        return self._name
 
     async def create(
         self,

@@ -89,9 +89,13 @@ class ModelHub:
             from tools.models.embedded import EmbeddedModel, LlamaCppChatClient, bundled_gguf_path
 
             path = self.config.gguf_path or bundled_gguf_path()
-            model = EmbeddedModel.shared(path, self.config.embedded_ctx, self.config.embedded_threads, self.config.seed)
+            config = self.config
+
+            def load() -> EmbeddedModel:
+                return EmbeddedModel.shared(path, config.embedded_ctx, config.embedded_threads, config.seed)
+
             return LlamaCppChatClient(
-                model, temperature=self.config.temperature, max_tokens=self.config.max_tokens, seed=self.config.seed
+                load, temperature=config.temperature, max_tokens=config.max_tokens, seed=config.seed, name=path.stem
             )
         from tools.models.ollama import make_ollama_client
 
