@@ -8,7 +8,7 @@ they need arrives in the `AgentContext`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from agents.events import Event
 
 if TYPE_CHECKING:
+    from autogen_core.tools import Tool
+
     from tools.models import ModelHub
 
 
@@ -50,6 +52,8 @@ class AgentContext:
     models: ModelHub
     settings: Mapping[str, Any] = field(default_factory=dict)
     data_dir: Path = Path(".")
+    # Plug-in tools (autogen-core FunctionTools from `maitre.tools`), for agents that take tools.
+    tools: Sequence[Tool] = ()
     extras: dict[str, Any] = field(default_factory=dict)
 
 

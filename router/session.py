@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ FLUSH_INTERVAL_S = 0.5
 class SessionOptions:
     agent_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     data_dir: Path = Path(".")
+    tools: Sequence[Any] = ()
     # Tokens kept free for the answer and the agent's own prompt when a long input is cut.
     reserve_tokens: int = 768
 
@@ -134,6 +135,7 @@ class Session:
             models=self.models,
             settings=self.options.agent_settings.get(agent.name, {}),
             data_dir=self.options.data_dir,
+            tools=tuple(self.options.tools),
         )
         try:
             async for item in agent.run(turn, context):

@@ -9,6 +9,7 @@ from router.routing import Router, build_router
 from router.session import Session, SessionOptions
 from router.store import Store
 from tools.models.hub import ModelHub
+from tools.toolbox import ToolBox
 from tui.settings import Settings
 
 
@@ -19,6 +20,7 @@ class Runtime:
     router: Router
     models: ModelHub
     store: Store
+    toolbox: ToolBox = field(default_factory=ToolBox)
     notes: list[str] = field(default_factory=list)
 
     def session(self, session_id: str | None = None) -> Session:
@@ -28,7 +30,11 @@ class Runtime:
             models=self.models,
             store=self.store,
             session_id=session_id,
-            options=SessionOptions(agent_settings=self.settings.agent_settings(), data_dir=self.settings.data_dir),
+            options=SessionOptions(
+                agent_settings=self.settings.agent_settings(),
+                data_dir=self.settings.data_dir,
+                tools=list(self.toolbox),
+            ),
         )
 
     def close(self) -> None:
@@ -41,5 +47,9 @@ def build_runtime(settings: Settings, *, models: ModelHub | None = None, load_pl
     store = Store(settings.store_file)
     hub = models or ModelHub(settings.model)
     router = build_router(list(registry), threshold=settings.router_threshold, models=hub)
-    notes = [f"plug-in {f.name} was skipped: {f.error}" for f in registry.failures]
-    return Runtime(settings, registry, router, hub, store, notes)
+    toolbox = ToolBox()
+    if load_plugins:
+        toolbox.load_entry_points()
+    notes = [f"plug-in agent {f.name} was skipped: {f.error}" for f in registry.failures]
+    notes += [f"plug-in tool {f.name} was skipped: {f.error}" for f in toolbox.failures]
+    return Runtime(settings, registry, router, hub, store, toolbox, notes)
