@@ -69,9 +69,10 @@ class Session:
         self.models = models
         self.store = store
         self.options = options or SessionOptions()
-        if session_id is None:
-            session_id = store.new_session().id
-        self.id = session_id
+        # A new chat is written to the store with its first turn, so opening the app and
+        # leaving does not leave empty chats behind.
+        self._stored = session_id is not None
+        self.id = session_id or uuid.uuid4().hex
         self.history: list[Exchange] = [
             Exchange(user=t.text, agent=t.agent or "", answer=t.answer)
             for t in store.load_turns(session_id)
@@ -84,6 +85,9 @@ class Session:
             return
         started = time.perf_counter()
         turn_id = uuid.uuid4().hex
+        if not self._stored:
+            self.store.new_session(session_id=self.id)
+            self._stored = True
         self.store.start_turn(self.id, turn_id, text)
         recorder = _Recorder(self.store, turn_id)
         answer: list[str] = []

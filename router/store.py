@@ -176,9 +176,9 @@ class Store:
                 )
 
     # sessions -------------------------------------------------------------------------------
-    def new_session(self, title: str = "") -> SessionInfo:
+    def new_session(self, title: str = "", session_id: str | None = None) -> SessionInfo:
         now = time.time()
-        info = SessionInfo(uuid.uuid4().hex, title, now, now)
+        info = SessionInfo(session_id or uuid.uuid4().hex, title, now, now)
         with self.engine.begin() as conn:
             conn.execute(sessions.insert().values(id=info.id, title=title, created_at=now, updated_at=now))
         return info

@@ -146,6 +146,52 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     sys.exit(0 if report.can_answer else 1)
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per chat.")
+@click.pass_context
+def chats(ctx: click.Context, as_json: bool) -> None:
+    """List stored chats, newest first (ids for --session and export)."""
+    from datetime import datetime
+
+    runtime = open_runtime(ctx)
+    try:
+        for info in runtime.store.list_sessions():
+            if as_json:
+                click.echo(json.dumps({"id": info.id, "title": info.title, "updated_at": info.updated_at}))
+            else:
+                when = datetime.fromtimestamp(info.updated_at).strftime("%Y-%m-%d %H:%M")
+                click.echo(f"{info.id}  {when}  {info.title}")
+    finally:
+        runtime.close()
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("--format", "fmt", type=click.Choice(["md", "jsonl"]), default="md", show_default=True,
+              help="md: readable Markdown; jsonl: every turn with its full event trace.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.pass_context
+def export(ctx: click.Context, session_id: str, fmt: str, output: Path | None) -> None:
+    """Export a stored chat (an id from `maitre chats`) to Markdown or JSON Lines."""
+    from tui.export import export_chat
+
+    runtime = open_runtime(ctx)
+    try:
+        matches = [s for s in runtime.store.list_sessions() if s.id.startswith(session_id)]
+        if len(matches) != 1:
+            raise click.ClickException(
+                f"no chat with id {session_id!r}" if not matches else f"{session_id!r} matches {len(matches)} chats; give more of the id"
+            )
+        text = export_chat(matches[0], runtime.store.load_turns(matches[0].id), fmt)
+    finally:
+        runtime.close()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
 register_all(cli)
 
 

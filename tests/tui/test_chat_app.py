@@ -118,3 +118,57 @@ async def test_typing_stays_responsive_while_an_answer_streams_fast(replay_runti
         assert app.query_one(PromptInput).text == typed
         await wait_for(pilot, lambda: not app.turn_running, timeout=20)
         assert app.query_one(AnswerMessage).text.count("tok") == 500
+
+
+async def test_chats_sidebar_new_switch_rename_delete_and_search(replay_runtime):
+    from tui.widgets.sidebar import ChatItem, ChatSidebar
+
+    runtime = replay_runtime(["Answer one.", "Answer two."])
+    app = MaitreApp(runtime)
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert runtime.store.list_sessions() == []  # opening the app makes no empty chat
+        await type_text(pilot, "first chat")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
+        first = app.session.id
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not app.query(UserMessage)
+        await type_text(pilot, "second chat")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.turn_running and len(app.query(ChatItem)) == 2)
+        # Switch back through the sidebar: the first chat's trace comes back.
+        await app.open_chat(first)
+        await pilot.pause()
+        assert [m.text for m in app.query(UserMessage)] == ["first chat"]
+        # Rename with F2.
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = "Renamed"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: runtime.store.get_session(first).title == "Renamed")
+        # Search filters the list.
+        app.query_one("#chat-search").value = "second"
+        await pilot.pause(0.1)
+        assert [i.info.title for i in app.query(ChatItem)] == ["second chat"]
+        # Delete the highlighted chat.
+        app.query_one("#chat-list").focus()
+        app.query_one("#chat-list").index = 0
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: len(runtime.store.list_sessions()) == 1)
+        assert runtime.store.list_sessions()[0].title == "Renamed"
+
+
+async def test_slash_export_writes_the_chat_to_a_file(replay_runtime):
+    runtime = replay_runtime(["Exported answer."])
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "hello")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
+        await type_text(pilot, "/export md")
+        await pilot.press("enter")
+        await pilot.pause()
+        path = runtime.settings.data_dir / "exports" / f"chat-{app.session.id[:8]}.md"
+        assert "Exported answer." in path.read_text()
+        assert len(app.query(UserMessage)) == 1  # the command was not sent as a turn
