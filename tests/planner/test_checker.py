@@ -134,3 +134,8 @@ def _solve(values: list, texts: list[str]) -> str | None:
                 if found:
                     return found
     return None
+
+
+def test_the_reason_given_is_about_the_last_line() -> None:
+    verdict = Game24Checker((4, 9, 10, 13)).check_answer("1. 4 + 9 = 13\n2. 13 + 10 = 13\n3. 13 + 13 = 24")
+    assert not verdict.ok and "uses 13 13" in verdict.reason

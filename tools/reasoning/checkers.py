@@ -33,6 +33,7 @@ class Checker(Protocol):
 
 # A final line such as "Answer: (4 + 8) * (10 - 8) = 24"; the "= 24" tail is optional.
 _ANSWER_PREFIX = re.compile(r"^\s*(?:final\s+)?(?:answer|expression|solution)\s*[:=-]\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|step\s*\d+\s*[:.)]|[-*•])\s+", re.IGNORECASE)
 _OPERAND = r"\d+(?:\s*/\s*\d+)?|\(\s*\d+\s*/\s*\d+\s*\)"
 _STEP = re.compile(
     rf"^\s*(?P<a>{_OPERAND})\s*(?P<op>[-+*/])\s*(?P<b>{_OPERAND})\s*=\s*(?P<c>-?\d+(?:\.\d+)?(?:\s*/\s*\d+)?)",
@@ -64,17 +65,17 @@ class Game24Checker:
 
     def check_answer(self, text: str) -> Verdict:
         """Accept `text` when one of its lines is an expression using each number once and making 24."""
-        last_problem = "no arithmetic expression was found"
+        problem = ""  # the reason about the last line, where answers usually are
         for line in reversed([ln for ln in text.splitlines() if ln.strip()] or [text]):
-            candidate = _ANSWER_PREFIX.sub("", line).strip().rstrip(".")
+            candidate = _ANSWER_PREFIX.sub("", _NUMBERING.sub("", line)).strip().rstrip(".")
             candidate = _drop_target_tail(candidate, self.target)
             if not candidate or not re.search(r"\d", candidate):
                 continue
             verdict = self._check_expression(candidate)
             if verdict.ok:
                 return verdict
-            last_problem = verdict.reason
-        return Verdict(False, last_problem)
+            problem = problem or verdict.reason
+        return Verdict(False, problem or "no arithmetic expression was found")
 
     def _check_expression(self, expression: str) -> Verdict:
         try:
