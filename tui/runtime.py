@@ -40,6 +40,6 @@ def build_runtime(settings: Settings, *, models: ModelHub | None = None, load_pl
     registry = default_registry(load_plugins=load_plugins)
     store = Store(settings.store_file)
     hub = models or ModelHub(settings.model)
-    router = build_router(list(registry), threshold=settings.router_threshold, models=hub)
+    router = build_router(list(registry), models=hub, config=settings.router, prompts_dir=settings.prompts_dir)
     notes = [f"plug-in {f.name} was skipped: {f.error}" for f in registry.failures]
     return Runtime(settings, registry, router, hub, store, notes)
