@@ -54,13 +54,13 @@ async def turn_overhead(turns: int) -> dict[str, float]:
         runtime = make_runtime(Path(tmp), [ANSWER_200_TOKENS] * (turns + 5))
         session = runtime.session()
         for _ in range(5):  # warm-up: imports, first SQLite pages
-            async for _event in session.send("warm up"):
+            async for _event in session.send("@chat warm up"):
                 pass
         times: list[float] = []
         for i in range(turns):
             start = time.perf_counter()
             count = 0
-            async for _event in session.send(f"question number {i}"):
+            async for _event in session.send(f"@chat question number {i}"):
                 count += 1
             times.append((time.perf_counter() - start) * 1000)
         runtime.close()
@@ -84,7 +84,7 @@ async def _stream_in_app(tokens: int, typed: str) -> dict[str, float | int | boo
         runtime = make_runtime(Path(tmp), [" ".join(["tok"] * tokens)], delay_s=1 / 500)
         app = MaitreApp(runtime)
         async with app.run_test() as pilot:
-            await pilot.press("g", "o", "enter")
+            await pilot.press("at", "c", "h", "a", "t", "space", "g", "o", "enter")
             start = time.perf_counter()
             while not (app.query(AnswerMessage) and app.query_one(AnswerMessage).text):
                 await pilot.pause(0.001)

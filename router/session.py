@@ -16,9 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from agents.base import AgentContext, Exchange, Turn
-from agents.events import AgentStarted, Error, Event, Notice, TextDelta, TurnDone, TurnStarted
+from agents.events import (
+    AgentStarted,
+    Error,
+    Event,
+    Notice,
+    RouteCandidate,
+    RouteDecided,
+    TextDelta,
+    TurnDone,
+    TurnStarted,
+)
 from agents.registry import AgentRegistry
-from router.routing import Router
+from router.routing import RouteDecision, Router
 from router.store import Store
 from tools.models.errors import describe_model_failure
 from tools.models.hub import ModelHub
@@ -97,20 +107,38 @@ class Session:
             yield recorder.keep(TurnStarted(turn_id=turn_id, text=text))
             decision = await self.router.route(text, tuple(self.history))
             agent_name = decision.agent
-            yield recorder.keep(decision.as_event())
-            if decision.agent not in self.registry:
-                status = "error"
-                known = ", ".join(self.registry.names())
-                yield recorder.keep(Error(
-                    kind="unknown_agent", message=f"No agent named {decision.agent!r} is installed; known: {known}."
-                ))
-            else:
-                async for item in self._run_agent(decision.agent, decision.text or text, text, turn_id, recorder, answer):
+            if decision.kind == "split":
+                async for item in self._run_split(decision, turn_id, recorder, answer):
                     if isinstance(item, Error):
                         status = "error"
                     yield item
-            if status == "ok":
-                self.history.append(Exchange(user=text, agent=agent_name, answer="".join(answer)))
+                agent_name = decision.parts[-1].agent
+            else:
+                yield recorder.keep(decision.as_event())
+                for note in decision.notices:
+                    yield recorder.keep(Notice(level="warning", message=note))
+                if decision.kind == "clarify":
+                    # The router's own question is the answer; the next turn reads the reply.
+                    answer.append(decision.question)
+                    yield recorder.keep(TextDelta(text=decision.question))
+                elif decision.agent not in self.registry:
+                    status = "error"
+                    known = ", ".join(self.registry.names())
+                    yield recorder.keep(Error(
+                        kind="unknown_agent", message=f"No agent named {decision.agent!r} is installed; known: {known}."
+                    ))
+                else:
+                    extras = self._out_of_scope_extras() if decision.kind == "out_of_scope" else None
+                    async for item in self._run_agent(
+                        decision.agent, decision.text or text, text, turn_id, recorder, answer, extras
+                    ):
+                        if isinstance(item, Error):
+                            status = "error"
+                        yield item
+                if status == "ok":
+                    # A clarified turn carries the question it answers: that is what follow-ups build on.
+                    user = (decision.text or text) if decision.kind == "route" else text
+                    self.history.append(Exchange(user=user, agent=agent_name, answer="".join(answer)))
         except (asyncio.CancelledError, GeneratorExit):
             status = "cancelled"
             raise
@@ -123,8 +151,39 @@ class Session:
         # Only reached when the generator was not closed early: tell the consumer we are done.
         yield done
 
+    async def _run_split(
+        self, decision: RouteDecision, turn_id: str, recorder: _Recorder, answer: list[str]
+    ) -> AsyncIterator[Event]:
+        """Each request of a split turn, in order, each with its own route badge. A part that
+        fails is reported and the next part still runs: they are independent requests."""
+        count = len(decision.parts)
+        for number, part in enumerate(decision.parts, 1):
+            yield recorder.keep(RouteDecided(
+                agent=part.agent, stage="split", confidence=round(part.confidence, 4),
+                candidates=[RouteCandidate(agent=a, score=round(p, 4)) for a, p in part.candidates],
+                reason=f"part {number} of {count}: {decision.reason}", threshold=decision.threshold,
+                elapsed_ms=round(decision.elapsed_ms, 3) if number == 1 else 0.0,
+            ))
+            part_answer: list[str] = []
+            failed = False
+            async for item in self._run_agent(part.agent, part.text, decision.text, turn_id, recorder, part_answer):
+                failed = failed or isinstance(item, Error)
+                yield item
+            if answer and part_answer:
+                answer.append("\n\n")
+            answer.extend(part_answer)
+            if not failed:
+                self.history.append(Exchange(user=part.text, agent=part.agent, answer="".join(part_answer)))
+
+    def _out_of_scope_extras(self) -> dict[str, Any]:
+        """What the chat agent needs to decline politely: its out-of-scope prompt and who exists."""
+        specialists = [a for a in self.registry if a.name != "chat"]
+        listing = "; ".join(f"{a.name}: {' '.join(a.description.split())}" for a in specialists)
+        return {"system_prompt": "chat_out_of_scope", "specialists": listing or "none are installed"}
+
     async def _run_agent(
-        self, name: str, text: str, raw_text: str, turn_id: str, recorder: _Recorder, answer: list[str]
+        self, name: str, text: str, raw_text: str, turn_id: str, recorder: _Recorder, answer: list[str],
+        extras: dict[str, Any] | None = None,
     ) -> AsyncIterator[Event]:
         """Run one agent; its exceptions become Error events (and, in `auto`, a fallback)."""
         agent = self.registry.get(name)
@@ -140,6 +199,7 @@ class Session:
             settings=self.options.agent_settings.get(agent.name, {}),
             data_dir=self.options.data_dir,
             tools=tuple(self.options.tools),
+            extras=dict(extras or {}),
         )
         try:
             async for item in agent.run(turn, context):

@@ -46,7 +46,7 @@ def build_runtime(settings: Settings, *, models: ModelHub | None = None, load_pl
     registry = default_registry(load_plugins=load_plugins)
     store = Store(settings.store_file)
     hub = models or ModelHub(settings.model)
-    router = build_router(list(registry), threshold=settings.router_threshold, models=hub)
+    router = build_router(list(registry), models=hub, config=settings.router, prompts_dir=settings.prompts_dir)
     toolbox = ToolBox()
     if load_plugins:
         toolbox.load_entry_points()

@@ -14,6 +14,7 @@ from typing import Any
 import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
+from router.config import RouterConfig
 from tools.models.config import DEFAULT_OLLAMA_HOST, ModelConfig
 
 APP_NAME = "maitre"
@@ -36,9 +37,13 @@ class Settings(BaseModel):
     data_dir: Path = Field(default_factory=default_data_dir)
     store_path: Path | None = None
     prompts_dir: Path | None = None
-    router_threshold: float = 0.2
+    router: RouterConfig = Field(default_factory=RouterConfig)
     agents: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_path: Path | None = None
+
+    @property
+    def router_threshold(self) -> float:
+        return self.router.threshold
 
     @property
     def store_file(self) -> Path:
@@ -142,6 +147,6 @@ def _from_tree(tree: dict[str, Any]) -> Settings:
     for key in ("data_dir", "store_path", "prompts_dir"):
         if tree.get(key):
             fields[key] = Path(str(tree[key])).expanduser()
-    if "router" in tree and "threshold" in tree["router"]:
-        fields["router_threshold"] = tree["router"]["threshold"]
+    if isinstance(tree.get("router"), dict):
+        fields["router"] = RouterConfig(**tree["router"])
     return Settings(**fields)

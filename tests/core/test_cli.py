@@ -37,7 +37,7 @@ def test_help_documents_every_command_and_the_environment(tmp_path):
 
 def test_ask_prints_the_answer_and_the_route(tmp_path):
     path = cassette(tmp_path, "Four tiers: basic, silver, gold and platinum.")
-    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "How", "many", "tiers?", tmp_path=tmp_path)
+    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "--agent", "chat", "How", "many", "tiers?", tmp_path=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Four tiers: basic, silver, gold and platinum."
     assert "chat" in out.stderr
@@ -45,7 +45,7 @@ def test_ask_prints_the_answer_and_the_route(tmp_path):
 
 def test_ask_json_prints_one_event_per_line(tmp_path):
     path = cassette(tmp_path, "Hello there.")
-    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "--json", "hi", tmp_path=tmp_path)
+    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "--agent", "chat", "--json", "hi", tmp_path=tmp_path)
     events = [json.loads(line) for line in out.stdout.splitlines()]
     types = [e["type"] for e in events]
     assert types[0] == "turn_started" and types[1] == "route_decided" and types[-1] == "turn_done"
@@ -54,12 +54,12 @@ def test_ask_json_prints_one_event_per_line(tmp_path):
 
 def test_ask_reads_standard_input_with_a_dash(tmp_path):
     path = cassette(tmp_path, "Got it.")
-    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "--json", "-", tmp_path=tmp_path, stdin="a long\nquestion")
-    assert json.loads(out.stdout.splitlines()[0])["text"] == "a long\nquestion"
+    out = maitre("--backend", "replay", "--cassette", str(path), "ask", "--agent", "chat", "--json", "-", tmp_path=tmp_path, stdin="a long\nquestion")
+    assert json.loads(out.stdout.splitlines()[0])["text"] == "@chat a long\nquestion"
 
 
 def test_a_failed_turn_exits_non_zero_with_a_sentence_not_a_traceback(tmp_path, closed_port):
-    out = maitre("--backend", "ollama", "--host", f"127.0.0.1:{closed_port}", "ask", "hi", tmp_path=tmp_path)
+    out = maitre("--backend", "ollama", "--host", f"127.0.0.1:{closed_port}", "ask", "--agent", "chat", "hi", tmp_path=tmp_path)
     assert out.returncode == 1
     assert "ollama serve" in out.stderr and "Traceback" not in out.stderr
 

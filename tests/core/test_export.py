@@ -8,13 +8,13 @@ from tui.export import export_chat
 async def test_markdown_and_jsonl_exports_carry_the_whole_chat(replay_runtime):
     runtime = replay_runtime(["Paris.", "Rome."])
     session = runtime.session()
-    await collect(session.send("capital of France?"))
-    await collect(session.send("and of Italy?"))
+    await collect(session.send("@chat capital of France?"))
+    await collect(session.send("@chat and of Italy?"))
     turns = runtime.store.load_turns(session.id)
     info = runtime.store.get_session(session.id)
 
     md = export_chat(info, turns, "md")
-    assert md.startswith("# capital of France?")
+    assert md.startswith("# @chat capital of France?")
     assert md.index("capital of France?") < md.index("Paris.") < md.index("and of Italy?") < md.index("Rome.")
     assert "## chat (" in md
 

@@ -71,7 +71,7 @@ async def test_streamed_chat_arrives_token_by_token_with_options_sent(settings):
     config = ModelConfig(backend="ollama", num_ctx=8192, temperature=0.1, keep_alive="30m")
     hub = ModelHub(config, BackendChoice("ollama", "test"), ollama_transport=httpx.MockTransport(recorded_server(log)))
     runtime = build_runtime(settings, models=hub, load_plugins=False)
-    events = await collect(runtime.session().send("How many tiers does the club have?"))
+    events = await collect(runtime.session().send("@chat How many tiers does the club have?"))
     deltas = [e.text for e in events if isinstance(e, TextDelta)]
     assert "".join(deltas) == "The loyalty club has four tiers."
     assert len(deltas) == 7
@@ -100,7 +100,7 @@ async def test_a_missing_model_names_the_exact_pull_command(settings):
         ollama_transport=httpx.MockTransport(recorded_server([], chat_status=404)),
     )
     runtime = build_runtime(settings, models=hub, load_plugins=False)
-    events = await collect(runtime.session().send("hello"))
+    events = await collect(runtime.session().send("@chat hello"))
     error = next(e for e in events if isinstance(e, Error))
     assert error.kind == "model_missing" and "ollama pull qwen9:70b" in error.message
     runtime.close()
@@ -111,12 +111,12 @@ async def test_ollama_down_names_the_host_and_loses_nothing(settings, closed_por
     hub = ModelHub(ModelConfig(backend="ollama", ollama_host=host), BackendChoice("ollama", "forced"))
     runtime = build_runtime(settings, models=hub, load_plugins=False)
     session = runtime.session()
-    events = await collect(session.send("Are you there?"))
+    events = await collect(session.send("@chat Are you there?"))
     error = next(e for e in events if isinstance(e, Error))
     assert error.kind == "model_unreachable" and f"127.0.0.1:{closed_port}" in error.message
     assert "ollama serve" in error.message
     [turn] = runtime.store.load_turns(session.id)
-    assert turn.text == "Are you there?" and turn.status == "error"
+    assert turn.text == "@chat Are you there?" and turn.status == "error"
     assert hub.backend == "ollama"  # backend forced to ollama: no silent switch
     runtime.close()
 
@@ -128,7 +128,7 @@ async def test_ollama_stopping_mid_answer_keeps_the_partial_answer_and_auto_fall
     )
     runtime = build_runtime(settings, models=hub, load_plugins=False)
     session = runtime.session()
-    events = await collect(session.send("Tell me about the tiers"))
+    events = await collect(session.send("@chat Tell me about the tiers"))
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "The loyalty club"
     notices = [e.message for e in events if isinstance(e, Notice)]
     assert any("incomplete" in n for n in notices)

@@ -13,7 +13,7 @@ from tests.conftest import collect
 async def test_a_turn_routes_then_streams_the_answer_and_is_stored(replay_runtime):
     runtime = replay_runtime(["Paris is the capital of France."])
     session = runtime.session()
-    events = await collect(session.send("What is the capital of France?"))
+    events = await collect(session.send("@chat What is the capital of France?"))
     kinds = [type(e) for e in events]
     assert kinds[:3] == [TurnStarted, RouteDecided, AgentStarted]
     assert kinds[-2:] == [Usage, TurnDone]
@@ -26,7 +26,7 @@ async def test_a_turn_routes_then_streams_the_answer_and_is_stored(replay_runtim
 async def test_the_chat_agent_sees_the_conversation_so_far(replay_runtime):
     runtime = replay_runtime(["Nice to meet you, Ada.", "Your name is Ada."])
     session = runtime.session()
-    await collect(session.send("My name is Ada."))
+    await collect(session.send("@chat My name is Ada."))
     client = runtime.models.client("chat")
     seen = []
     original = client.create_stream
@@ -36,7 +36,7 @@ async def test_the_chat_agent_sees_the_conversation_so_far(replay_runtime):
         return original(messages, **kw)
 
     client.create_stream = spy  # type: ignore[method-assign]
-    await collect(session.send("What is my name?"))
+    await collect(session.send("@chat What is my name?"))
     contents = [m.content for m in seen]
     assert "My name is Ada." in contents and "Nice to meet you, Ada." in contents
 
@@ -67,7 +67,7 @@ async def test_input_longer_than_the_context_is_cut_with_a_notice(replay_runtime
 
     client.create_stream = spy  # type: ignore[method-assign]
     huge = "word " * 20_000  # 100 000 characters
-    events = await collect(runtime.session().send(huge))
+    events = await collect(runtime.session().send("@chat " + huge))
     notices = [e for e in events if isinstance(e, Notice)]
     assert notices and "100,000 characters" in notices[0].message
     assert len(sent[0]) < len(huge)
@@ -87,9 +87,9 @@ class ExplodingAgent(Agent):
 async def test_an_agent_that_raises_becomes_an_error_event_and_the_session_goes_on(replay_runtime):
     runtime = replay_runtime(["still here"])
     runtime.registry.add(ExplodingAgent())
-    from router.routing import SimpleRouter
+    from router.routing import build_router
 
-    runtime.router = SimpleRouter(list(runtime.registry))
+    runtime.router = build_router(list(runtime.registry), models=runtime.models)
     session = runtime.session()
     events = await collect(session.send("@boom go"))
     error = next(e for e in events if isinstance(e, Error))
@@ -109,13 +109,16 @@ async def test_a_cancelled_turn_keeps_its_partial_answer_marked_cancelled(replay
     seen: list[str] = []
 
     async def consume() -> None:
-        async for event in session.send("count to ten"):
+        async for event in session.send("@chat count to ten"):
             if isinstance(event, TextDelta):
                 seen.append(event.text)
 
     task = asyncio.create_task(consume())
-    while len(seen) < 3:
+    for _ in range(400):
+        if len(seen) >= 3:
+            break
         await asyncio.sleep(0.005)
+    assert len(seen) >= 3, "the answer never started streaming"
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -128,6 +131,6 @@ async def test_a_cancelled_turn_keeps_its_partial_answer_marked_cancelled(replay
 async def test_a_reopened_session_continues_with_its_history(replay_runtime):
     runtime = replay_runtime(["Hello Ada.", "Ada."])
     first = runtime.session()
-    await collect(first.send("I am Ada"))
+    await collect(first.send("@chat I am Ada"))
     again = runtime.session(first.id)
-    assert [(x.user, x.answer) for x in again.history] == [("I am Ada", "Hello Ada.")]
+    assert [(x.user, x.answer) for x in again.history] == [("@chat I am Ada", "Hello Ada.")]

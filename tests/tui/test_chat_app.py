@@ -18,22 +18,25 @@ async def wait_for(pilot, condition, timeout=5.0):  # type: ignore[no-untyped-de
         await pilot.pause(0.02)
 
 
+KEY_NAMES = {" ": "space", "@": "at", "/": "slash", "?": "question_mark"}
+
+
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     for ch in text:
-        await pilot.press("space" if ch == " " else ch)
+        await pilot.press(KEY_NAMES.get(ch, ch))
 
 
 async def test_send_streams_the_answer_under_a_route_badge(replay_runtime):
     runtime = replay_runtime(["Paris is the **capital** of France."], delay_s=0.005)
     app = MaitreApp(runtime)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_text(pilot, "capital of france?")
+        await type_text(pilot, "@chat " + "capital of france?")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
         answer = app.query_one(AnswerMessage)
         assert answer.text == "Paris is the **capital** of France."
         assert "chat ·" in str(answer.badge.render())
-        assert app.query_one(UserMessage).text == "capital of france?"
+        assert app.query_one(UserMessage).text == "@chat capital of france?"
         assert app.query_one(PromptInput).text == ""  # sent, so cleared
         assert "replay" in str(app.query_one("#status").render())
 
@@ -42,14 +45,14 @@ async def test_ctrl_j_adds_a_newline_instead_of_sending(replay_runtime):
     runtime = replay_runtime(["ok"])
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
-        await type_text(pilot, "one")
+        await type_text(pilot, "@chat one")
         await pilot.press("ctrl+j")
         await type_text(pilot, "two")
-        assert app.query_one(PromptInput).text == "one\ntwo"
+        assert app.query_one(PromptInput).text == "@chat one\ntwo"
         assert not app.query(UserMessage)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(UserMessage) and not app.turn_running)
-        assert app.query_one(UserMessage).text == "one\ntwo"
+        assert app.query_one(UserMessage).text == "@chat one\ntwo"
 
 
 async def test_empty_input_sends_nothing(replay_runtime):
@@ -66,7 +69,7 @@ async def test_escape_cancels_a_running_turn_and_keeps_the_partial_answer(replay
     runtime = replay_runtime([words], delay_s=0.01)
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
-        await type_text(pilot, "go")
+        await type_text(pilot, "@chat " + "go")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(AnswerMessage) and len(app.query_one(AnswerMessage).text) > 10)
         await pilot.press("escape")
@@ -82,24 +85,24 @@ async def test_an_error_is_shown_inline_and_the_text_returns_to_the_input(replay
     runtime = replay_runtime([])  # the tape is empty: the model call fails
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
-        await type_text(pilot, "hello there")
+        await type_text(pilot, "@chat " + "hello there")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(ErrorLine))
         assert app.query_one(AnswerMessage).has_class("-error")
-        assert app.query_one(PromptInput).text == "hello there"
+        assert app.query_one(PromptInput).text == "@chat hello there"
 
 
 async def test_a_reopened_chat_shows_its_whole_trace(replay_runtime):
     runtime = replay_runtime(["First answer.", "Second answer."])
     session = runtime.session()
-    async for _ in session.send("first"):
+    async for _ in session.send("@chat first"):
         pass
-    async for _ in session.send("second"):
+    async for _ in session.send("@chat second"):
         pass
     app = MaitreApp(runtime, session_id=session.id)
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert [m.text for m in app.query(UserMessage)] == ["first", "second"]
+        assert [m.text for m in app.query(UserMessage)] == ["@chat first", "@chat second"]
         answers = list(app.query(AnswerMessage))
         assert [a.text for a in answers] == ["First answer.", "Second answer."]
         assert all("chat" in str(a.badge.render()) for a in answers)
@@ -110,7 +113,7 @@ async def test_typing_stays_responsive_while_an_answer_streams_fast(replay_runti
     runtime = replay_runtime([" ".join(["tok"] * 500)], delay_s=0.002)
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
-        await type_text(pilot, "start")
+        await type_text(pilot, "@chat " + "start")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(AnswerMessage) and app.query_one(AnswerMessage).text)
         typed = "the quick brown fox jumps over the lazy dog"
@@ -127,20 +130,20 @@ async def test_chats_sidebar_new_switch_rename_delete_and_search(replay_runtime)
     app = MaitreApp(runtime)
     async with app.run_test(size=(120, 30)) as pilot:
         assert runtime.store.list_sessions() == []  # opening the app makes no empty chat
-        await type_text(pilot, "first chat")
+        await type_text(pilot, "@chat " + "first chat")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
         first = app.session.id
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert not app.query(UserMessage)
-        await type_text(pilot, "second chat")
+        await type_text(pilot, "@chat " + "second chat")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.turn_running and len(app.query(ChatItem)) == 2)
         # Switch back through the sidebar: the first chat's trace comes back.
         await app.open_chat(first)
         await pilot.pause()
-        assert [m.text for m in app.query(UserMessage)] == ["first chat"]
+        assert [m.text for m in app.query(UserMessage)] == ["@chat first chat"]
         # Rename with F2.
         await pilot.press("f2")
         await pilot.pause()
@@ -150,7 +153,7 @@ async def test_chats_sidebar_new_switch_rename_delete_and_search(replay_runtime)
         # Search filters the list.
         app.query_one("#chat-search").value = "second"
         await pilot.pause(0.1)
-        assert [i.info.title for i in app.query(ChatItem)] == ["second chat"]
+        assert [i.info.title for i in app.query(ChatItem)] == ["@chat second chat"]
         # Delete the highlighted chat.
         app.query_one("#chat-list").focus()
         app.query_one("#chat-list").index = 0
@@ -163,7 +166,7 @@ async def test_slash_export_writes_the_chat_to_a_file(replay_runtime):
     runtime = replay_runtime(["Exported answer."])
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
-        await type_text(pilot, "hello")
+        await type_text(pilot, "@chat hello")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
         await type_text(pilot, "/export md")
