@@ -66,7 +66,7 @@ async def test_input_longer_than_the_context_is_cut_with_a_notice(replay_runtime
         return original(messages, **kw)
 
     client.create_stream = spy  # type: ignore[method-assign]
-    huge = "word " * 20_000  # 100 000 characters
+    huge = ("word " * 20_000).strip() + "!"  # 100 000 characters
     events = await collect(runtime.session().send("@chat " + huge))
     notices = [e for e in events if isinstance(e, Notice)]
     assert notices and "100,000 characters" in notices[0].message
