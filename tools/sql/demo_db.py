@@ -63,6 +63,7 @@ def build_demo_db(
     n_members, n_receipts = data.sizes(scale)
     rng = np.random.default_rng(seed)
     con = duckdb.connect(str(partial))
+    con.execute("SET enable_progress_bar = false")  # progress goes through `progress`, not the terminal
     try:
         con.execute(schema_sql())
         small = data.small_tables(rng)

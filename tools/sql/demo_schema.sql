@@ -39,7 +39,7 @@ COMMENT ON COLUMN members.email IS 'E-mail address, unique per member (personal 
 COMMENT ON COLUMN members.birth_date IS 'Date of birth, NULL when the member did not give it (personal data)';
 COMMENT ON COLUMN members.gender IS 'F, M, X, or NULL when not given';
 COMMENT ON COLUMN members.city IS 'City the member lives in';
-COMMENT ON COLUMN members.home_store_id IS 'The store where the member usually shops (stores.store_id)';
+COMMENT ON COLUMN members.home_store_id IS 'The store where the member usually shops';
 COMMENT ON COLUMN members.tier IS 'Loyalty tier: basic, silver, gold or platinum (higher tiers earn more points)';
 COMMENT ON COLUMN members.joined_on IS 'Day the member joined the club';
 COMMENT ON COLUMN members.status IS 'Account status: active, suspended or closed';
@@ -72,8 +72,8 @@ CREATE TABLE transactions (
 );
 COMMENT ON TABLE transactions IS 'Purchases made with a club card (one row per receipt)';
 COMMENT ON COLUMN transactions.transaction_id IS 'Receipt identifier';
-COMMENT ON COLUMN transactions.member_id IS 'The member who paid (members.member_id)';
-COMMENT ON COLUMN transactions.store_id IS 'Where the purchase happened (stores.store_id)';
+COMMENT ON COLUMN transactions.member_id IS 'The member who paid';
+COMMENT ON COLUMN transactions.store_id IS 'Where the purchase happened';
 COMMENT ON COLUMN transactions.purchased_at IS 'Date and time of the purchase';
 COMMENT ON COLUMN transactions.channel IS 'How the member bought: store, online or app';
 COMMENT ON COLUMN transactions.total_amount IS 'Amount paid in euros: the sum of its items (quantity times unit price, minus discount)';
@@ -89,9 +89,9 @@ CREATE TABLE transaction_items (
     PRIMARY KEY (transaction_id, line_no)
 );
 COMMENT ON TABLE transaction_items IS 'Lines of each receipt: which products were bought, how many, at what price';
-COMMENT ON COLUMN transaction_items.transaction_id IS 'The receipt (transactions.transaction_id)';
+COMMENT ON COLUMN transaction_items.transaction_id IS 'The receipt';
 COMMENT ON COLUMN transaction_items.line_no IS 'Line number on the receipt, from 1';
-COMMENT ON COLUMN transaction_items.product_id IS 'The product bought (products.product_id)';
+COMMENT ON COLUMN transaction_items.product_id IS 'The product bought';
 COMMENT ON COLUMN transaction_items.quantity IS 'Number of units';
 COMMENT ON COLUMN transaction_items.unit_price IS 'Price of one unit on the day, in euros';
 COMMENT ON COLUMN transaction_items.discount IS 'Discount on the whole line, in euros (0 when none)';
@@ -105,7 +105,7 @@ CREATE TABLE points_ledger (
 );
 COMMENT ON TABLE points_ledger IS 'Every change to a member''s points balance; the balance is the sum of points';
 COMMENT ON COLUMN points_ledger.entry_id IS 'Ledger entry identifier';
-COMMENT ON COLUMN points_ledger.member_id IS 'The member (members.member_id)';
+COMMENT ON COLUMN points_ledger.member_id IS 'The member';
 COMMENT ON COLUMN points_ledger.created_at IS 'When the entry was booked';
 COMMENT ON COLUMN points_ledger.points IS 'Points added (positive) or removed (negative, for redemption and expiry)';
 COMMENT ON COLUMN points_ledger.reason IS 'Why: purchase, bonus, redemption or expiry';
@@ -135,8 +135,8 @@ CREATE TABLE campaign_responses (
     PRIMARY KEY (campaign_id, member_id)
 );
 COMMENT ON TABLE campaign_responses IS 'One row per member a campaign was sent to, with what the member did';
-COMMENT ON COLUMN campaign_responses.campaign_id IS 'The campaign (campaigns.campaign_id)';
-COMMENT ON COLUMN campaign_responses.member_id IS 'The member it was sent to (members.member_id)';
+COMMENT ON COLUMN campaign_responses.campaign_id IS 'The campaign';
+COMMENT ON COLUMN campaign_responses.member_id IS 'The member it was sent to';
 COMMENT ON COLUMN campaign_responses.sent_at IS 'When it was sent';
 COMMENT ON COLUMN campaign_responses.opened IS 'True when the member opened the message';
 COMMENT ON COLUMN campaign_responses.converted IS 'True when the member bought because of it';

@@ -112,9 +112,18 @@ class ReadOnlyDatabase:
                 "enable_external_access": False,
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
-                "lock_configuration": True,
             }
-            return sa.create_engine(url, connect_args={"read_only": True, "config": config})
+            engine = sa.create_engine(url, connect_args={"read_only": True, "config": config})
+
+            @sa.event.listens_for(engine, "connect")
+            def _quiet_and_locked(dbapi_connection: Any, _record: Any) -> None:
+                cursor = dbapi_connection.cursor()
+                # DuckDB draws a progress bar on the terminal for long queries: agents never print.
+                cursor.execute("SET enable_progress_bar = false")
+                cursor.execute("SET lock_configuration = true")  # nothing the query sends can undo the above
+                cursor.close()
+
+            return engine
         if self.backend == "sqlite":
             ro_url = url.set(database=f"file:{Path(url.database).resolve()}?mode=ro", query={"uri": "true"})
             engine = sa.create_engine(ro_url)
