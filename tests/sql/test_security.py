@@ -58,3 +58,24 @@ def test_engine_alone_keeps_the_database_unchanged(private_demo_copy: Path, tmp_
     assert database_checksum(private_demo_copy) == before_rows
     assert [t.exists() for t in targets] == existed  # COPY, EXPORT and ATTACH wrote nothing
     assert outcomes["refused"] > outcomes["ran"]
+
+
+async def test_the_agent_refuses_every_hostile_input_and_changes_nothing(private_demo_copy: Path, tmp_path: Path) -> None:
+    """The model is replayed to obey each injection, on every try; the agent still refuses."""
+    from agents.sql import WORKSPACES
+    from tests.sql.agent_helpers import answer, of_type, run_agent
+
+    before_file, before_rows = file_digest(private_demo_copy), database_checksum(private_demo_copy)
+    settings = {"db_url": f"duckdb:///{private_demo_copy}", "statement_timeout_s": 2}
+    for case in HOSTILE:
+        events = await run_agent(case["question"], [answer(case["sql"])] * 3, settings=settings, data_dir=tmp_path)
+        assert not of_type(events, "table_result"), case["id"]
+        [error] = of_type(events, "error")
+        expected = "sql_refused" if case["expect"] in ("forbidden", "personal") else "sql_failed"
+        assert error.kind == expected, (case["id"], error)
+        assert error.message.endswith(".") and "Traceback" not in error.message
+        shown = " ".join(e.model_dump_json() for e in events if e.type in ("text_delta", "table_result", "chart_result"))
+        assert "@example.com" not in shown
+    WORKSPACES.close()  # DuckDB allows one configuration per file and process: let the checksum open it
+    assert file_digest(private_demo_copy) == before_file
+    assert database_checksum(private_demo_copy) == before_rows
