@@ -55,12 +55,23 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def database_checksum(path: Path) -> dict[str, tuple[int, int]]:
-    """Row count and content hash of every demo table, read with a fresh read-only connection."""
+def independent_connection(path: Path, folder: Path):  # type: ignore[no-untyped-def]
+    """A plain DuckDB connection to a copy of `path`. DuckDB allows one configuration per file
+    and process, and the file may already be open through maitre's read-only engine."""
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {table: table_checksum(con, table) for table in TABLES}
-    finally:
-        con.close()
+    copy = Path(folder) / f"copy-{Path(path).name}"
+    shutil.copy(path, copy)
+    return duckdb.connect(str(copy), read_only=True)
+
+
+def database_checksum(path: Path) -> dict[str, tuple[int, int]]:
+    """Row count and content hash of every demo table, read independently of maitre's engine."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        con = independent_connection(path, Path(folder))
+        try:
+            return {table: table_checksum(con, table) for table in TABLES}
+        finally:
+            con.close()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.sql.conftest import TEST_SCALE, database_checksum
+from tests.sql.conftest import TEST_SCALE, database_checksum, independent_connection
 from tools.sql.demo_db import TABLES, build_demo_db
 
 EXPECTED_COLUMNS = {
@@ -25,8 +24,8 @@ EXPECTED_COLUMNS = {
 
 
 @pytest.fixture(scope="module")
-def con(demo_db_file: Path):
-    connection = duckdb.connect(str(demo_db_file), read_only=True)
+def con(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    connection = independent_connection(demo_db_file, tmp_path_factory.mktemp("demo_copy"))
     yield connection
     connection.close()
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from agents.sql import WORKSPACES
 from tests.sql.agent_helpers import of_type, run_agent
 from tests.sql.conftest import database_checksum
 from tools.models import ModelConfig, ModelHub
@@ -36,5 +35,4 @@ async def test_embedded_model_answers_or_explains_and_never_writes(private_demo_
     assert len(tables) + len(errors) == 1
     if errors:
         assert errors[0].kind in ("sql_failed", "sql_refused") and errors[0].message.endswith(".")
-    WORKSPACES.close()
     assert database_checksum(private_demo_copy) == before

@@ -62,7 +62,6 @@ def test_engine_alone_keeps_the_database_unchanged(private_demo_copy: Path, tmp_
 
 async def test_the_agent_refuses_every_hostile_input_and_changes_nothing(private_demo_copy: Path, tmp_path: Path) -> None:
     """The model is replayed to obey each injection, on every try; the agent still refuses."""
-    from agents.sql import WORKSPACES
     from tests.sql.agent_helpers import answer, of_type, run_agent
 
     before_file, before_rows = file_digest(private_demo_copy), database_checksum(private_demo_copy)
@@ -76,6 +75,5 @@ async def test_the_agent_refuses_every_hostile_input_and_changes_nothing(private
         assert error.message.endswith(".") and "Traceback" not in error.message
         shown = " ".join(e.model_dump_json() for e in events if e.type in ("text_delta", "table_result", "chart_result"))
         assert "@example.com" not in shown
-    WORKSPACES.close()  # DuckDB allows one configuration per file and process: let the checksum open it
     assert file_digest(private_demo_copy) == before_file
     assert database_checksum(private_demo_copy) == before_rows

@@ -2,7 +2,7 @@
 
 SqlGuard already refuses anything but a SELECT; this module makes sure that even a statement
 the guard got wrong cannot change anything, by asking the engine itself for read-only access:
-- DuckDB: `read_only`, external access (files, ATTACH, extensions) disabled, configuration locked;
+- DuckDB: `read_only`, with external access (files, ATTACH, extension downloads) disabled;
 - SQLite: `mode=ro`, no ATTACH, and an authorizer that allows reading only;
 - PostgreSQL: every transaction is READ ONLY, with a server-side statement timeout;
 - MySQL/MariaDB: the session is READ ONLY, with MAX_EXECUTION_TIME.
@@ -119,8 +119,10 @@ class ReadOnlyDatabase:
             def _quiet_and_locked(dbapi_connection: Any, _record: Any) -> None:
                 cursor = dbapi_connection.cursor()
                 # DuckDB draws a progress bar on the terminal for long queries: agents never print.
+                # (Not lock_configuration: it is global to the file's instance, so a second
+                # connection could not switch its own bar off. External access, once disabled,
+                # cannot be enabled again while the database is open, locked or not.)
                 cursor.execute("SET enable_progress_bar = false")
-                cursor.execute("SET lock_configuration = true")  # nothing the query sends can undo the above
                 cursor.close()
 
             return engine
