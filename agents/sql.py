@@ -196,7 +196,7 @@ class SqlAgent(Agent):
         if result.truncated:
             count = f"the first {count} (there are more; ask for fewer, or aggregate)"
         summary = answer.explanation.strip() or "Here is what the database says."
-        yield TextDelta(text=f"{summary}\n\n```sql\n{guarded.sql}\n```\n{count if result.rows else 'No rows matched.'}")
+        yield TextDelta(text=f"{summary}\n\n```sql\n{guarded.sql}\n```\n{count if result.rows else 'No rows matched.'}\n")
         rows = [list(row) for row in result.rows]
         yield TableResult(columns=result.columns, rows=[[jsonable(v) for v in row] for row in rows], sql=guarded.sql,
                           truncated=result.truncated)
