@@ -110,12 +110,16 @@ async def test_the_prompt_holds_the_card_the_examples_and_the_history(settings: 
     examples.write_text("- question: How many members per tier?\n  sql: SELECT tier, count(*) FROM members GROUP BY tier\n")
     history = (Exchange(user="How many members?", agent="sql", answer="SELECT count(*) FROM members"),
                Exchange(user="hello", agent="chat", answer="Hi!"))
-    await run_agent("Members per tier please", settings={**settings, "examples_path": str(examples)},
+    glossary = tmp_path / "glossary.txt"
+    glossary.write_text("VIP: a member of the platinum tier\n")
+    await run_agent("Members per tier please",
+                    settings={**settings, "examples_path": str(examples), "glossary_path": str(glossary)},
                     data_dir=tmp_path, hub=hub, history=history)
     system = seen[0][0]
     assert isinstance(system, SystemMessage)
     assert "CREATE TABLE members" in system.content and "DuckDB" in system.content
     assert "Q: How many members per tier?" in system.content
+    assert "VIP: a member of the platinum tier" in system.content
     assert [m.content for m in seen[0][1:]] == ["How many members?", "SELECT count(*) FROM members", "Members per tier please"]
     assert len(system.content) // 3 < 0.4 * hub.context_window() + 400  # card within budget, plus the rules
 
