@@ -147,3 +147,13 @@ def test_the_workspace_is_copied_and_the_original_left_untouched(tmp_path):
     assert sorted(p.name for p in workspace.iterdir()) == ["notes.txt"]
     missing = write_convo(tmp_path, "m", "settings: {workspace: nowhere}\nturns: [{user: hi}]\n")
     assert "the workspace folder" in run(missing).problem
+
+
+def test_a_long_turn_is_recorded_as_a_hash_and_an_edit_to_it_is_caught():
+    from tui.convo.cassette import RecordedTurn
+
+    long = "numbers " * 1000
+    recorded = RecordedTurn.of(long)
+    assert len(recorded.user) < 200 and recorded.user_sha256
+    assert recorded.matches(long) and not recorded.matches(long + "!")
+    assert RecordedTurn.of("short").model_dump(exclude_none=True) == {"user": "short"}

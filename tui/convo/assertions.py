@@ -389,4 +389,8 @@ def check_turn(expect: Expectations, record: TurnRecord) -> list[Failure]:
         message = check(getattr(expect, name), record)
         if message is not None:
             failures.append(Failure(turn=record.index + 1, user=record.user, expectation=name, message=message))
+    errors = record.of(Error)
+    if failures and errors and "error" not in expect.names():
+        # The error is usually why the expectation failed: say it where the failure is read.
+        failures[0].message += f" (the turn ended with an error: {errors[0].message})"
     return failures

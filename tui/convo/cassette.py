@@ -8,6 +8,7 @@ A hand-written cassette without `turn` labels plays as one tape across the conve
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,28 @@ class CassetteResponse(BaseModel):
 
 
 class RecordedTurn(BaseModel):
+    """A turn as recorded. Long texts are kept as their first characters plus a hash, so a
+    cassette stays readable and small; the hash is what a replay compares."""
+
     user: str
+    user_sha256: str | None = None
     elapsed_ms: float | None = None
+
+    @classmethod
+    def of(cls, user: str, elapsed_ms: float | None = None) -> "RecordedTurn":
+        if len(user) <= LONG_TEXT:
+            return cls(user=user, elapsed_ms=elapsed_ms)
+        return cls(user=user[:LONG_TEXT] + "…", user_sha256=text_hash(user), elapsed_ms=elapsed_ms)
+
+    def matches(self, user: str) -> bool:
+        return text_hash(user) == self.user_sha256 if self.user_sha256 else user == self.user
+
+
+LONG_TEXT = 160
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class Cassette(BaseModel):

@@ -28,7 +28,7 @@ from tools.models.hub import BackendChoice, ModelHub
 from tools.models.recording import CassetteRecorder, RecordingModelHub, save_cassette
 from tools.models.replay import ReplayTape
 from tui.convo.assertions import Failure, TurnRecord, check_turn, shorten
-from tui.convo.cassette import Cassette, CassetteProblem, load_cassette_file
+from tui.convo.cassette import Cassette, CassetteProblem, RecordedTurn, load_cassette_file
 from tui.convo.format import Conversation, ConvoFormatError, ConvoSettings, load_conversation, resolve_here
 from tui.convo.results import ConvoResult, Mode, RunSummary, TurnResult
 from tui.settings import Settings, SettingsError, load_settings
@@ -149,7 +149,7 @@ class ConversationRun:
         if self.cassette is None or not self.cassette.labelled:
             return None
         recorded = self.cassette.turns
-        if index < len(recorded) and recorded[index].user != user:
+        if index < len(recorded) and not recorded[index].matches(user):
             return (f"the cassette was recorded for {shorten(recorded[index].user)!r}, "
                     f"the conversation now says {shorten(user)!r}")
         if recorded and index >= len(recorded):
@@ -290,7 +290,7 @@ class ConversationRun:
         header = {
             "conversation": self.convo.name,
             "recorded_with": hub.describe(),
-            "turns": [{"user": t.user, "elapsed_ms": t.elapsed_ms} for t in self.result.turns],
+            "turns": [RecordedTurn.of(t.user, t.elapsed_ms).model_dump(exclude_none=True) for t in self.result.turns],
         }
         save_cassette(path, self.recorder.calls, header)
         self.result.cassette_written = str(path)
