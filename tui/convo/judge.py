@@ -12,6 +12,7 @@ from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from prompts import render_prompt
+from tools.models.replay import ReplayExhausted
 from tui.convo.assertions import TurnRecord, shorten
 from tui.convo.format import JudgeExpect
 
@@ -31,6 +32,8 @@ async def judge_answer(client: ChatCompletionClient, expect: JudgeExpect, record
             [SystemMessage(content="You are a strict, fair grader."), UserMessage(content=prompt, source="user")],
             json_output=JudgeVerdict,
         )
+    except ReplayExhausted:
+        raise  # the cassette does not match: the runner reports the divergence
     except Exception as exc:  # the judge's model failing is a failed expectation, not a crash
         return None, f"the judge model failed ({type(exc).__name__}: {shorten(str(exc), 200)})"
     try:

@@ -26,7 +26,7 @@ from agents.events import Error
 from tools.models.config import ModelConfig
 from tools.models.hub import BackendChoice, ModelHub
 from tools.models.recording import CassetteRecorder, RecordingModelHub, save_cassette
-from tools.models.replay import ReplayTape
+from tools.models.replay import ReplayExhausted, ReplayTape
 from tui.convo.assertions import Failure, TurnRecord, check_turn, shorten
 from tui.convo.cassette import Cassette, CassetteProblem, RecordedTurn, load_cassette_file
 from tui.convo.format import Conversation, ConvoFormatError, ConvoSettings, load_conversation, resolve_here
@@ -239,14 +239,18 @@ class ConversationRun:
                     self.recorder.turn = index + 1
                 record = await self._send(session, index, turn.user)
                 judged: list[Failure] = []
+                replay_error: str | None = None
                 if turn.expect.judge is not None:
                     if record.answer:
-                        failure = await self._judge(hub, record, turn_result)
+                        try:
+                            failure = await self._judge(hub, record, turn_result)
+                        except ReplayExhausted as exc:
+                            failure, replay_error = None, str(exc)
                         judged = [failure] if failure is not None else []
                     else:
                         judged = [Failure(turn=index + 1, user=turn.user, expectation="judge",
                                           message="there was no answer to judge")]
-                after = self._divergence_after(record, responses) if self.mode == "replay" else None
+                after = replay_error or (self._divergence_after(record, responses) if self.mode == "replay" else None)
                 if after is not None:
                     turn_result.failures = [self._diverged(index, turn.user, after)]
                     stop_reason = f"turn {index + 1} diverged from the cassette"
