@@ -43,7 +43,7 @@ PASSING = [
     {"cites": [{"file": "annual-report-2023.pdf", "page": 12}, "q3-results.pdf p.5", {"file": "q3-results.pdf"}]},
     {"latency_ms": {"max": 500, "min": 100}},
     {"events": ["route_decided:sql", "tool_call:run_sql", "table_result", "TextDelta", "turn_done:ok"]},
-    {"status": "ok"}, {"error": "none"}, {"notice": "sources"},
+    {"status": "ok"}, {"error": "none"}, {"notice": "sources"}, {"backend": ["ollama", "replay"]},
 ]
 
 
@@ -72,6 +72,7 @@ FAILING = [
     ({"status": "error"}, "status: expected the turn to end error, it ended ok"),
     ({"error": "model_unreachable"}, "error: expected an error of kind model_unreachable, got no error"),
     ({"notice": "incomplete"}, "notice: no notice mentions ['incomplete']"),
+    ({"backend": "embedded"}, "backend: expected the embedded backend, ran on replay"),
 ]
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agents.events import (
+    AgentStarted,
     ChartResult,
     Error,
     Event,
@@ -356,6 +357,13 @@ def check_notice(want: list[str], record: TurnRecord) -> str | None:
     return f"no notice mentions {missing}; notices: {[shorten(m, 100) for m in messages] or 'none'}"
 
 
+def check_backend(want: list[str], record: TurnRecord) -> str | None:
+    backends = [e.backend for e in record.of(AgentStarted)]
+    if any(b in want for b in backends):
+        return None
+    return f"expected the {' or '.join(want)} backend, ran on {', '.join(backends) or 'no backend (no agent started)'}"
+
+
 CHECKS: dict[str, Callable[[Any, TurnRecord], str | None]] = {
     "route": check_route,
     "stage": check_stage,
@@ -376,6 +384,7 @@ CHECKS: dict[str, Callable[[Any, TurnRecord], str | None]] = {
     "status": check_status,
     "error": check_error,
     "notice": check_notice,
+    "backend": check_backend,
 }
 
 

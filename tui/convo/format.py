@@ -119,10 +119,11 @@ class Expectations(_Strict):
     status: TurnStatus | None = None
     error: str | None = None
     notice: list[str] = Field(default_factory=list)
+    backend: list[str] | None = None
 
     # Short forms: `route: sql`, `chart: bar`, `latency_ms: 5000`, `cites: {file: a.pdf}`.
     @field_validator("route", "stage", "contains", "not_contains", "regex", "tool_called", "tool_not_called",
-                     "sql_contains", "notice", mode="before")
+                     "sql_contains", "notice", "backend", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _as_list(value)
@@ -225,7 +226,8 @@ SHAPES: dict[str, str] = {
     "expect": "expect: {route: NAME, stage: NAME, clarify: true, contains: [TEXT], not_contains: [TEXT], "
     "regex: [PATTERN], equals: TEXT, tool_called: [TOOL], tool_not_called: [TOOL], sql_contains: [TEXT], "
     "table: {…}, chart: KIND, cites: [{file: F, page: N}], plan: {…}, latency_ms: {max: MS}, "
-    "events: [TYPE], judge: {…}, status: ok|error|cancelled|ignored, error: KIND, notice: [TEXT]}",
+    "events: [TYPE], judge: {…}, status: ok|error|cancelled|ignored, error: KIND, notice: [TEXT], "
+    "backend: NAME}",
     "route": "route: sql   (or a list of agents, any of which passes)",
     "stage": "stage: explicit   (or a list of stages)",
     "clarify": "clarify: true",
@@ -239,6 +241,7 @@ SHAPES: dict[str, str] = {
     "judge": "judge: {rubric: \"Answers politely and names the city\", threshold: 0.7}",
     "status": "status: ok   (one of ok, error, cancelled, ignored)",
     "error": "error: model_unreachable   (an Error event's kind)",
+    "backend": "backend: embedded   (the backend the agent ran on: ollama, embedded, replay)",
 }
 for _name in ("contains", "not_contains", "regex", "tool_called", "tool_not_called", "sql_contains", "notice"):
     SHAPES[_name] = f"{_name}: [\"…\", \"…\"]   (or one text)"

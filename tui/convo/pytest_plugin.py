@@ -51,10 +51,22 @@ def collect_convo_file(parent: pytest.Collector, file_path: Path) -> pytest.File
     return None
 
 
+# Conversation tags that become pytest markers, so `-m "not embedded"` skips conversations
+# that run the real embedded model (those with `uses_cassette: false` on the embedded backend).
+MARKER_TAGS = ("embedded",)
+
+
 class ConversationFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         item = ConversationItem.from_parent(self, name=convo_stem(self.path))
         item.add_marker("convo")
+        try:
+            tags = load_conversation(self.path).tags
+        except ConvoFormatError:
+            tags = []  # reported when the item runs
+        for tag in tags:
+            if tag in MARKER_TAGS:
+                item.add_marker(tag)
         yield item
 
 
