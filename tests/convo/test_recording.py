@@ -92,3 +92,14 @@ def test_live_mode_writes_nothing(tmp_path):
     result = run(path, mode="live", hub_factory=stand_in_model(["I am a local assistant.", "I answer questions."]))
     assert result.passed and result.cassette_written is None
     assert not (tmp_path / "two.cassette.yaml").exists()
+
+
+def test_a_recording_whose_backend_did_not_answer_keeps_the_old_cassette(tmp_path):
+    path = write_convo(tmp_path, "two", TWO_TURNS.replace("name: two turns", "name: two\nsettings: {host: 'http://127.0.0.1:9'}"))
+    old = "version: 1\nresponses: [I am a local assistant., I answer questions.]\n"
+    (tmp_path / "two.cassette.yaml").write_text(old)
+    result = run(path, mode="record", backend="ollama")
+    assert not result.passed and result.cassette_written is None
+    assert result.problem.startswith("the live model failed while recording (Ollama at http://127.0.0.1:9 is not answering.")
+    assert result.problem.endswith("two.cassette.yaml was not written")
+    assert (tmp_path / "two.cassette.yaml").read_text() == old

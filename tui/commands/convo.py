@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
+
+
+class _NoBar:
+    """Stands in for the progress bar when stderr is not a terminal (CI logs)."""
+
+    def update(self, _steps: int) -> None:
+        return None
 
 
 class _DefaultRunGroup(click.Group):
@@ -69,8 +77,9 @@ def run_command(
     overrides: dict[str, Any] = dict(obj.get("overrides", {}))
     backend = overrides.pop("backend", None)
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=total, label="conversations", file=sys.stderr, show_pos=True,
-                           hidden=not show_bar) as bar:
+    progress = (click.progressbar(length=total, label="turns", file=sys.stderr, show_pos=True)
+                if show_bar else contextlib.nullcontext(_NoBar()))
+    with progress as bar:
         def on_turn(_convo: Any, _turn: Any) -> None:
             bar.update(1)
 

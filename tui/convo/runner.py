@@ -33,6 +33,9 @@ from tui.convo.format import Conversation, ConvoFormatError, ConvoSettings, load
 from tui.convo.results import ConvoResult, Mode, RunSummary, TurnResult
 from tui.settings import Settings, SettingsError, load_settings
 
+# Error kinds meaning the live backend did not answer: a recording with these is not saved.
+BACKEND_FAILURES = ("model_unreachable", "model_missing", "model_timeout")
+
 # Builds the live model hub in record and live modes; tests put a stand-in model here.
 HubFactory = Callable[[ModelConfig, CassetteRecorder | None], ModelHub]
 
@@ -291,6 +294,15 @@ class ConversationRun:
     def _save_cassette(self, hub: ModelHub) -> None:
         assert self.recorder is not None
         path = self.convo.cassette_path()
+        broken = [
+            e.get("message", "") for t in self.result.turns for e in t.events
+            if e.get("type") == "error" and e.get("kind") in BACKEND_FAILURES
+        ]
+        if broken:
+            # A recording of a backend that did not answer would replace a good cassette with
+            # a useless one: keep the old one and say why.
+            self.result.problem = f"the live model failed while recording ({broken[0]}); {path.name} was not written"
+            return
         header = {
             "conversation": self.convo.name,
             "recorded_with": hub.describe(),
