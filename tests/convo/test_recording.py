@@ -103,3 +103,21 @@ def test_a_recording_whose_backend_did_not_answer_keeps_the_old_cassette(tmp_pat
     assert result.problem.startswith("the live model failed while recording (Ollama at http://127.0.0.1:9 is not answering.")
     assert result.problem.endswith("two.cassette.yaml was not written")
     assert (tmp_path / "two.cassette.yaml").read_text() == old
+
+
+def test_check_prompts_catches_a_changed_prompt_that_the_recorded_answers_would_hide(tmp_path):
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "chat_system.txt").write_text("You are terse.")
+    path = write_convo(tmp_path, "p", TWO_TURNS.replace(
+        "name: two turns", "name: p\nsettings: {agents: {chat: {prompts_dir: '{here}/prompts'}}}"))
+    run(path, mode="record", hub_factory=stand_in_model(["I am a local assistant.", "I answer questions."]))
+    data = yaml.safe_load((tmp_path / "p.cassette.yaml").read_text())
+    assert all(len(r["prompt_sha256"]) == 16 for r in data["responses"])
+    assert run(path, check_prompts=True).passed  # same prompts, run in another temporary folder
+    (prompts / "chat_system.txt").write_text("You are a pirate.")
+    assert run(path).passed  # the recorded answers still fit…
+    changed = run(path, check_prompts=True)  # …but the prompt is not what was recorded
+    [line] = changed.failure_lines()
+    assert line.startswith("turn 1 ('Hello, who are you?') · cassette: the conversation diverged")
+    assert "the prompt of model call 1 (role chat) differs from the recorded one" in line

@@ -17,6 +17,7 @@ recorded cassette replays as it is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import AsyncGenerator, Mapping, Sequence
@@ -52,6 +53,22 @@ class RecordedCall:
     turn: int | None = None
     structured: bool = False
     ms: float = 0.0
+    prompt_sha256: str = ""
+
+
+def prompt_digest(messages: Sequence[LLMMessage], replacements: Mapping[str, str] | None = None) -> str:
+    """A short hash of what was sent to the model. `replacements` turns run-specific text (a
+    temporary folder's path) into a stable placeholder first, so equal prompts hash equal."""
+    parts = []
+    for message in messages:
+        content = getattr(message, "content", "")
+        text = content if isinstance(content, str) else json.dumps(
+            [c.model_dump() if hasattr(c, "model_dump") else str(c) for c in content], default=str
+        )
+        for old, new in (replacements or {}).items():
+            text = text.replace(old, new)
+        parts.append([type(message).__name__, text])
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -64,9 +81,11 @@ class CassetteRecorder:
 
     calls: list[RecordedCall] = field(default_factory=list)
     turn: int | None = None
+    replacements: dict[str, str] = field(default_factory=dict)
 
-    def add(self, role: str, result: CreateResult, structured: bool, ms: float) -> None:
-        self.calls.append(RecordedCall(role, content_text(result), self.turn, structured, round(ms, 1)))
+    def add(self, role: str, messages: Sequence[LLMMessage], result: CreateResult, structured: bool, ms: float) -> None:
+        digest = prompt_digest(messages, self.replacements)
+        self.calls.append(RecordedCall(role, content_text(result), self.turn, structured, round(ms, 1), digest))
 
     def calls_for(self, turn: int) -> list[RecordedCall]:
         return [c for c in self.calls if c.turn == turn]
@@ -101,7 +120,7 @@ class RecordingChatClient(ChatCompletionClient):
             messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
             extra_create_args=extra_create_args, cancellation_token=cancellation_token,
         )
-        self.recorder.add(self.role, result, bool(json_output), (time.perf_counter() - started) * 1000)
+        self.recorder.add(self.role, messages, result, bool(json_output), (time.perf_counter() - started) * 1000)
         return result
 
     async def create_stream(
@@ -121,7 +140,7 @@ class RecordingChatClient(ChatCompletionClient):
             extra_create_args=extra_create_args, cancellation_token=cancellation_token,
         ):
             if isinstance(item, CreateResult):
-                self.recorder.add(self.role, item, bool(json_output), (time.perf_counter() - started) * 1000)
+                self.recorder.add(self.role, messages, item, bool(json_output), (time.perf_counter() - started) * 1000)
             yield item
 
     async def close(self) -> None:
@@ -191,6 +210,8 @@ def cassette_document(calls: Sequence[RecordedCall], header: Mapping[str, Any] |
             item["turn"] = call.turn
         if call.structured:
             item["structured"] = True
+        if call.prompt_sha256:
+            item["prompt_sha256"] = call.prompt_sha256
         item["content"] = call.content
         responses.append(item)
     return {"version": CASSETTE_VERSION, **dict(header or {}), "responses": responses}

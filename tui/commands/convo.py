@@ -48,11 +48,14 @@ def test_group() -> None:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a JSON report.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a self-contained HTML report (each turn's events, route, timings, failures).")
+@click.option("--check-prompts", is_flag=True,
+              help="In replay, also fail a turn whose prompt differs from the recorded one (a changed template, "
+              "history or setting), even when the recorded answers still fit.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 @click.pass_context
 def run_command(
     ctx: click.Context, paths: tuple[Path, ...], mode: str, repeat: int, junit_path: Path | None,
-    json_path: Path | None, html_path: Path | None, quiet: bool,
+    json_path: Path | None, html_path: Path | None, check_prompts: bool, quiet: bool,
 ) -> None:
     """Run conversation files, or every *.convo.yaml under the given folders.
 
@@ -96,6 +99,7 @@ def run_command(
             config_path=obj.get("config"),
             env=os.environ,
             base_overrides=overrides,
+            check_prompts=check_prompts,
             on_turn=on_turn,
         )
         summary = asyncio.run(run_suite(files, options, repeat=repeat, on_conversation=on_conversation))

@@ -27,6 +27,7 @@ class CassetteResponse(BaseModel):
     role: str | None = None
     turn: int | None = None
     structured: bool = False
+    prompt_sha256: str | None = None
 
 
 class RecordedTurn(BaseModel):
@@ -75,6 +76,9 @@ class Cassette(BaseModel):
 
     def for_turn(self, turn: int) -> list[RecordedResponse]:
         return [RecordedResponse(r.content, r.role) for r in self.responses if r.turn == turn]
+
+    def prompt_hashes(self, turn: int) -> list[str | None]:
+        return [r.prompt_sha256 for r in self.responses if r.turn == turn]
 
     def all_responses(self) -> list[RecordedResponse]:
         return [RecordedResponse(r.content, r.role) for r in self.responses]

@@ -3,7 +3,8 @@
 Registered as the `pytest11` entry point `maitre-convo` (so `pytest` finds conversations in
 any project that installs maitre), and imported by tests/conversations/conftest.py for this
 repository's own suite. Conversations replay their cassettes by default; `--convo-mode
-record|live` (or MAITRE_CONVO_MODE) runs them on the live model instead.
+record|live` (or MAITRE_CONVO_MODE) runs them on the live model instead;
+MAITRE_CONVO_CHECK_PROMPTS=1 also compares each prompt with the recorded one.
 
 One pytest item per conversation: its turns share one session, so they pass or fail together;
 the failure report lists every failed turn, expectation and what happened.
@@ -89,7 +90,8 @@ class ConversationItem(pytest.Item):
             convo = load_conversation(self.path)
         except ConvoFormatError as exc:
             raise ConversationFailed([str(exc)]) from None
-        options = RunOptions(mode=_mode(self.config), isolated=True)  # type: ignore[arg-type]
+        check_prompts = os.environ.get("MAITRE_CONVO_CHECK_PROMPTS", "") not in ("", "0")
+        options = RunOptions(mode=_mode(self.config), isolated=True, check_prompts=check_prompts)  # type: ignore[arg-type]
         result = asyncio.run(run_conversation(convo, options))
         self.user_properties.append(("route", ",".join(t.route or "-" for t in result.turns)))
         if not result.passed:

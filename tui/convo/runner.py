@@ -53,6 +53,9 @@ class RunOptions:
     base_overrides: Mapping[str, Any] = field(default_factory=dict)
     hub_factory: HubFactory | None = None
     keep_events: bool = True
+    # Replay only: compare a hash of each prompt with the one recorded, so a changed prompt
+    # template, history or setting is caught even when the recorded answers still fit.
+    check_prompts: bool = False
     on_turn: Callable[[Conversation, TurnResult], None] | None = None
 
 
@@ -126,8 +129,10 @@ class ConversationRun:
             settings.model = settings.model.model_copy(update={"backend": "auto"})
         return settings
 
-    def _hub(self, settings: Settings) -> ModelHub:
+    def _hub(self, settings: Settings, data_dir: Path) -> ModelHub:
         config = settings.model
+        # Prompts mention the run's temporary folder; hash them with a placeholder instead.
+        replacements = {str(data_dir): "{data_dir}", str(data_dir.parent): "{run_dir}"}
         if self.mode == "replay":
             path = self.convo.cassette_path()
             try:
@@ -137,9 +142,14 @@ class ConversationRun:
             first = [] if self.cassette.labelled else self.cassette.all_responses()
             self.tape = ReplayTape(first, source=f"cassette {path.name}")
             config = config.model_copy(update={"backend": "replay", "cassette": path})
-            return ModelHub(config, BackendChoice("replay", f"replaying {path.name}"), tape=self.tape)
+            choice = BackendChoice("replay", f"replaying {path.name}")
+            if not self.options.check_prompts:
+                return ModelHub(config, choice, tape=self.tape)
+            # The same wrapper as in record mode notes what each replayed call was sent.
+            self.recorder = CassetteRecorder(replacements=replacements)
+            return RecordingModelHub(config, self.recorder, choice, tape=self.tape)
         if self.mode == "record":
-            self.recorder = CassetteRecorder()
+            self.recorder = CassetteRecorder(replacements=replacements)
             if self.options.hub_factory is not None:
                 return self.options.hub_factory(config, self.recorder)
             return RecordingModelHub(config, self.recorder)
@@ -166,6 +176,14 @@ class ConversationRun:
         if self.tape is not None and self.cassette is not None and self.cassette.labelled and self.tape.position < responses:
             return (f"this turn used {self.tape.position} of the {responses} model answers recorded for it "
                     "(the agents now ask the model less often)")
+        if self.options.check_prompts and self.recorder is not None and self.cassette is not None:
+            recorded = self.cassette.prompt_hashes(record.index + 1)
+            sent = [c.prompt_sha256 for c in self.recorder.calls_for(record.index + 1)]
+            for n, (was, now) in enumerate(zip(recorded, sent), start=1):
+                if was and was != now:
+                    role = self.recorder.calls_for(record.index + 1)[n - 1].role
+                    return (f"the prompt of model call {n} (role {role}) differs from the recorded one "
+                            "(a prompt template, the history or a setting changed)")
         return None
 
     def _diverged(self, index: int, user: str, detail: str) -> Failure:
@@ -199,7 +217,7 @@ class ConversationRun:
                 else:
                     data_dir.mkdir()
                 settings = self._settings(data_dir)
-                hub = self._hub(settings)
+                hub = self._hub(settings, data_dir)
                 await self._run_turns(settings, hub, started)
             except _Problem as exc:
                 self.result.problem = str(exc)
@@ -261,7 +279,7 @@ class ConversationRun:
                     turn_result.failures = check_turn(turn.expect, record) + judged
                 self._fill(turn_result, record)
                 self._finish(turn_result)
-            if self.recorder is not None:
+            if self.mode == "record" and self.recorder is not None:
                 self._save_cassette(hub)
         finally:
             runtime.close()
