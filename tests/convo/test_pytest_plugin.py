@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from tests.convo.helpers import TWO_TURNS, TWO_TURNS_CASSETTE, write_cassette, write_convo
@@ -10,11 +11,18 @@ from tests.convo.helpers import TWO_TURNS, TWO_TURNS_CASSETTE, write_cassette, w
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _installed_as_entry_point() -> bool:
+    return any(ep.name == "maitre-convo" for ep in entry_points(group="pytest11"))
+
+
 def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("MAITRE_CONVO_MODE", None)
+    # Once maitre is installed with its pytest11 entry point the plugin loads by itself;
+    # loading it again with -p would register it twice.
+    load = [] if _installed_as_entry_point() else ["-p", "tui.convo.pytest_plugin"]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tui.convo.pytest_plugin", "-q", "-p", "no:cacheprovider", *args, str(folder)],
+        [sys.executable, "-m", "pytest", *load, "-q", "-p", "no:cacheprovider", *args, str(folder)],
         cwd=folder, env=env, capture_output=True, text=True, timeout=120,
     )
 
