@@ -120,3 +120,18 @@ async def test_a_real_planner_run_draws_its_tree_with_the_chosen_path() -> None:
         assert tree.chosen_path() == ["n0", "n1", "n3", "n5"]
         assert tree.label_of("n5").plain.startswith("★ 4 * 6 = 24 (left: 24)  1.00")
         assert tree.label_of("n6").plain.startswith("… 26 - 10 = 16")
+
+
+async def test_a_stored_tree_reloads_in_its_final_state() -> None:
+    events = search_events(120)
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        live = app.query_one(PlanTree)
+        live.add_events(events)
+        reloaded = PlanTree(id="reloaded")
+        await app.mount(reloaded)
+        await reloaded.load(events, chunk=16)
+        await pilot.pause()
+        assert len(reloaded) == len(live) == 120
+        assert reloaded.chosen_path() == live.chosen_path()
+        assert all(reloaded.label_of(i).plain == live.label_of(i).plain for i in ("n0", "n2", "n119"))

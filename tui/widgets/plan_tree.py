@@ -9,6 +9,7 @@ has not arrived yet wait until it does.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -78,9 +79,22 @@ class PlanTree(Tree[PlanNode]):
         for event in events:
             self.add_event(event)
 
+    async def load(self, events: Iterable[PlanNode], chunk: int = 50) -> None:
+        """Draw a stored tree (a reloaded chat): only each node's last state, `chunk` nodes at a
+        time with a yield to the event loop between, so typing is never held up."""
+        latest: dict[str, PlanNode] = {}
+        for event in events:  # dict order keeps first appearance: parents before children
+            latest[event.node_id] = event
+        batch = list(latest.values())
+        for start in range(0, len(batch), chunk):
+            self.add_events(batch[start : start + chunk])
+            await asyncio.sleep(0)
+
     def add_event(self, event: PlanNode) -> None:
         known = self._by_id.get(event.node_id)
         if known is not None:
+            if known.data == event:
+                return
             # A state change: repaint this one line. (Tree.set_label would queue a callback per
             # call and rescan the visible lines each time; a search sends hundreds of updates.)
             known.data = event
