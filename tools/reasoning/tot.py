@@ -173,7 +173,8 @@ async def _bfs(run: SearchRun, state: _TotState) -> AsyncIterator[SearchEvent]:
             state.solved = solved
             return
         ranked = sorted(
-            (n for n in level if not n.invalid and n.score is not None), key=lambda n: (n.score or 0.0, n.votes), reverse=True
+            (n for n in level if not n.invalid and n.score is not None),
+            key=lambda n: (n.score or 0.0, n.votes), reverse=True,
         )
         kept = ranked[: run.options.breadth]
         for node in level:
