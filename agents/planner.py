@@ -72,6 +72,12 @@ def build_task(question: str, checker: str = "auto") -> ReasoningTask:
     return ReasoningTask(question=question)
 
 
+def search_options(values: dict[str, Any], mode: str = "tot") -> SearchOptions:
+    """The SearchOptions fields out of a settings dict (which also holds budgets and more)."""
+    fields = {k: v for k, v in values.items() if k in SearchOptions.model_fields and k != "mode"}
+    return SearchOptions(mode=mode, **fields)  # type: ignore[arg-type]
+
+
 def to_plan_node(update: NodeUpdate) -> PlanNode:
     node = update.node
     return PlanNode(
@@ -111,11 +117,10 @@ class PlannerAgent(Agent):
         problems += request.problems
         values: dict[str, Any] = settings.model_dump() | request.knobs
         try:
-            options_values = {k: v for k, v in values.items() if k in SearchOptions.model_fields and k != "mode"}
-            options = SearchOptions(**options_values)
+            options = search_options(values)
         except ValidationError as exc:
             problems.append(f"{_describe(exc)}; the defaults were used")
-            options = SearchOptions(**{k: v for k, v in settings.model_dump().items() if k in SearchOptions.model_fields and k != "mode"})
+            options = search_options(settings.model_dump())
         for problem in problems:
             yield Notice(level="warning", message=f"Planner settings: {problem}.")
         question = request.question
@@ -128,7 +133,9 @@ class PlannerAgent(Agent):
         mode = request.mode or settings.mode
         if mode == "auto":
             mode, reason = choose_mode(question)
-            yield Notice(level="info", message=f"Mode {mode}, because {reason}. Start with a mode (one_step, cot, branches, tot) to choose it yourself.")
+            yield Notice(level="info", message=(
+                f"Mode {mode}, because {reason}. Start with a mode (one_step, cot, branches, tot) to choose it yourself."
+            ))
         options = options.model_copy(update={"mode": mode})
         checker = str(values.get("checker", "auto"))
         task = build_task(question, checker if checker in ("auto", "game24", "none") else "auto")

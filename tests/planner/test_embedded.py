@@ -16,22 +16,26 @@ from tools.reasoning.checkers import Game24Checker
 @pytest.mark.embedded
 async def test_tot_runs_on_the_embedded_model_and_ends_within_its_budget() -> None:
     hub = ModelHub(ModelConfig(backend="embedded", max_tokens=96, embedded_ctx=2048))
-    context = AgentContext(models=hub, settings={"max_seconds": 60, "call_timeout_s": 30})
+    context = AgentContext(models=hub, settings={"max_seconds": 40, "call_timeout_s": 20})
+    turn = Turn(id="t", text="tot b=2 d=2 k=2 nodes=6 Use 4 9 10 13 to make 24")
     started = time.perf_counter()
-    events = [
-        e async for e in PlannerAgent().run(Turn(id="t", text="tot b=2 d=2 k=2 nodes=6 Use 4 9 10 13 to make 24"), context)
-    ]
+    events = [e async for e in PlannerAgent().run(turn, context)]
     elapsed = time.perf_counter() - started
+    # The time budget, the grace for the final answer, and loading the model on a busy machine.
+    assert elapsed < 40 + 10 + 20
     nodes = {e.node_id: e for e in events if isinstance(e, PlanNode)}
-    assert "n0" in nodes and len(nodes) >= 2  # the question and at least one thought or answer
-    assert len([n for n in nodes.values() if n.node_id != "n0"]) <= 6 + 1  # the budget, plus the answer node
-    assert any(n.state == "chosen" for n in nodes.values())
-    summary = [e.message for e in events if isinstance(e, Notice)][-1]
+    assert nodes["n0"].text.startswith("Use 4 9 10 13")
+    assert len(nodes) - 1 <= 6 + 1  # the node budget, plus the answer node
+    notices = [e for e in events if isinstance(e, Notice)]
+    summary = notices[-1].message
     assert summary.startswith("tot/bfs (b=2, d=2, k=2)")
-    # A 135M model rarely solves it, but whatever it says is judged by the checker, not trusted.
     answer = "".join(e.text for e in events if isinstance(e, TextDelta))
+    if answer:
+        assert any(n.state == "chosen" for n in nodes.values())
+    else:  # a slow machine may leave no time for any answer: the user is told so
+        assert any(n.level == "warning" for n in notices)
+    # A 135M model rarely solves it, but whatever it says is judged by the checker, not trusted.
     if "checker accepted" in summary:
         assert Game24Checker((4, 9, 10, 13)).check_answer(answer).ok
     else:
         assert "did not accept" in summary or answer == ""
-    assert elapsed < 60 + 30 + 10  # the time budget, the grace for the final answer, model loading

@@ -165,3 +165,11 @@ async def test_the_evaluation_cache_serves_a_state_met_again_after_backtracking(
     assert trace.by_text("1 * 6 = 6 (left: 5 6)").score == 0.3
     assert trace.result.accepted is True
 
+
+
+async def test_a_thought_proposed_twice_wins_a_tie(search) -> None:
+    responses = [proposals("Book a van", "Buy tape", "buy tape."), score(5), score(5), "Answer: buy tape first"]
+    trace = await search("How do I move flat?", responses, mode="tot", breadth=1, depth=1)
+    assert len([v for v in trace.final().values() if v.depth == 1]) == 2
+    assert trace.by_text("Buy tape").state == "chosen"
+    assert trace.by_text("Book a van").state == "pruned"

@@ -62,9 +62,9 @@ async def test_a_200_node_tree_grows_from_events_while_typing_goes_on() -> None:
         assert tree.last_line == 199  # every node drawn, one line each
         chosen = tree.chosen_path()
         assert chosen[0] == "n0" and "n199" in chosen
-        assert str(tree.node_for("n199").label).startswith("★ step 199  0.90")
-        assert str(tree.node_for("n2").label).startswith("✗ step 2  0.20")
-        assert "strike" in str(tree.node_for("n2").label.style)
+        assert tree.label_of("n199").plain.startswith("★ step 199  0.90")
+        assert tree.label_of("n2").plain.startswith("✗ step 2  0.20")
+        assert "strike" in str(tree.label_of("n2").style)
 
 
 async def test_branches_fold_away_leaving_the_chosen_path() -> None:
@@ -104,7 +104,7 @@ async def test_state_changes_update_the_same_line_and_early_children_wait_for_th
         tree.add_event(PlanNode(node_id="n1", parent_id="n0", depth=1, text="child", score=0.8, state="chosen"))
         await pilot.pause()
         assert len(tree) == 3 and len(tree.root.children) == 1
-        assert str(tree.node_for("n1").label).startswith("★ child  0.80")
+        assert tree.label_of("n1").plain.startswith("★ child  0.80")
 
 
 async def test_a_real_planner_run_draws_its_tree_with_the_chosen_path() -> None:
@@ -118,5 +118,20 @@ async def test_a_real_planner_run_draws_its_tree_with_the_chosen_path() -> None:
         await pilot.pause()
         assert len(tree) == 7
         assert tree.chosen_path() == ["n0", "n1", "n3", "n5"]
-        assert str(tree.node_for("n5").label).startswith("★ 4 * 6 = 24 (left: 24)  1.00")
-        assert str(tree.node_for("n6").label).startswith("… 26 - 10 = 16")
+        assert tree.label_of("n5").plain.startswith("★ 4 * 6 = 24 (left: 24)  1.00")
+        assert tree.label_of("n6").plain.startswith("… 26 - 10 = 16")
+
+
+async def test_a_stored_tree_reloads_in_its_final_state() -> None:
+    events = search_events(120)
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        live = app.query_one(PlanTree)
+        live.add_events(events)
+        reloaded = PlanTree(id="reloaded")
+        await app.mount(reloaded)
+        await reloaded.load(events, chunk=16)
+        await pilot.pause()
+        assert len(reloaded) == len(live) == 120
+        assert reloaded.chosen_path() == live.chosen_path()
+        assert all(reloaded.label_of(i).plain == live.label_of(i).plain for i in ("n0", "n2", "n119"))

@@ -132,7 +132,8 @@ class Game24Checker:
         value = {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else Fraction(0)}[op]
         claimed = _fraction(match["c"])
         if abs(claimed - value) > Fraction(1, 100):
-            return StepsOutcome(False, f"{format_number(a)} {op} {format_number(b)} is {format_number(value)}, not {match['c']}")
+            worked = f"{format_number(a)} {op} {format_number(b)} is {format_number(value)}"
+            return StepsOutcome(False, f"{worked}, not {match['c']}")
         expressions = [e for i, e in enumerate(state.expressions) if i not in picked]
         remaining = [v for i, v in enumerate(pool) if i not in picked]
         expressions.append(f"({state.expressions[picked[0]]} {op} {state.expressions[picked[1]]})")

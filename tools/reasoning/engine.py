@@ -303,7 +303,8 @@ async def _aggregate(run: SearchRun, leaves: list[SearchNode]) -> AsyncIterator[
     pick = tied[0]
     if (len(tied) > 1 or run.options.vote == "model") and len(counts) > 1 and not run.should_stop():
         candidates = tied if run.options.vote == "majority" else list(counts)
-        choice, reason, reply = await run.thinker.vote(run.task, [first_of[a].answer or "" for a in candidates], run.call_timeout())
+        answers = [first_of[a].answer or "" for a in candidates]
+        choice, reason, reply = await run.thinker.vote(run.task, answers, run.call_timeout())
         run.budget.tokens += reply.tokens
         if choice is None:
             message = "The model's vote was unreadable or timed out; the first of the tied answers was taken."

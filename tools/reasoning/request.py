@@ -68,7 +68,9 @@ def parse_plan_request(text: str) -> PlanRequest:
             try:
                 request.knobs[target] = kind(match["value"].lower() if kind is str else match["value"])
             except ValueError:
-                request.problems.append(f"`{word}` is not a valid setting ({name} takes a {kind.__name__}); the default was kept")
+                request.problems.append(
+                    f"`{word}` is not a valid setting ({name} takes a {kind.__name__}); the default was kept"
+                )
         else:
             break
         taken += 1

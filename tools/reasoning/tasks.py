@@ -113,7 +113,10 @@ class Game24Task(ReasoningTask):
 
 def game24_question(numbers: Sequence[int]) -> str:
     listed = " ".join(map(str, numbers))
-    return f"Use the numbers {listed} and basic arithmetic operations (+ - * /) to obtain 24, using each number exactly once."
+    return (
+        f"Use the numbers {listed} and basic arithmetic operations (+ - * /) to obtain 24, "
+        "using each number exactly once."
+    )
 
 
 # "game of 24 with 4 9 10 13", "make 24 from 1 1 4 6", "24 game: 2 3 5 12", "game24 4 9 10 13".

@@ -64,7 +64,9 @@ class Thinker:
             return self._prompts
         return self._prompts.get(task.kind) or self._prompts["generic"]
 
-    async def complete(self, system: str, prompt: str, *, json_output: type[BaseModel] | None, timeout_s: float) -> ModelReply:
+    async def complete(
+        self, system: str, prompt: str, *, json_output: type[BaseModel] | None, timeout_s: float
+    ) -> ModelReply:
         """One model call. A timeout returns what arrived so far, marked `timed_out`."""
         messages: list[LLMMessage] = []
         if system.strip():
@@ -96,13 +98,17 @@ class Thinker:
             self.completion_tokens += tokens
         return ModelReply(text, tokens, ms, timed_out)
 
-    async def propose(self, task: ReasoningTask, steps: Sequence[str], k: int, timeout_s: float) -> tuple[ReadProposals, ModelReply]:
+    async def propose(
+        self, task: ReasoningTask, steps: Sequence[str], k: int, timeout_s: float
+    ) -> tuple[ReadProposals, ModelReply]:
         p = self.prompts_for(task)
         prompt = p.propose.format(question=task.question, state=task.state_text(steps), k=k, depth=len(steps) + 1)
         reply = await self.complete(p.system, prompt, json_output=ThoughtProposals, timeout_s=timeout_s)
         return read_proposals(reply.text), reply
 
-    async def evaluate(self, task: ReasoningTask, steps: Sequence[str], timeout_s: float) -> tuple[ReadEvaluation, ModelReply]:
+    async def evaluate(
+        self, task: ReasoningTask, steps: Sequence[str], timeout_s: float
+    ) -> tuple[ReadEvaluation, ModelReply]:
         p = self.prompts_for(task)
         prompt = p.evaluate.format(question=task.question, state=task.state_text(steps), depth=len(steps))
         reply = await self.complete(p.system, prompt, json_output=ThoughtEvaluation, timeout_s=timeout_s)
@@ -115,14 +121,17 @@ class Thinker:
 
     async def one_step(self, task: ReasoningTask, timeout_s: float) -> ModelReply:
         p = self.prompts_for(task)
-        return await self.complete(p.system, p.one_step.format(question=task.question), json_output=None, timeout_s=timeout_s)
+        prompt = p.one_step.format(question=task.question)
+        return await self.complete(p.system, prompt, json_output=None, timeout_s=timeout_s)
 
     async def chain(self, task: ReasoningTask, attempt: int, attempts: int, timeout_s: float) -> ModelReply:
         p = self.prompts_for(task)
         prompt = p.chain.format(question=task.question, attempt=attempt, attempts=attempts)
         return await self.complete(p.system, prompt, json_output=None, timeout_s=timeout_s)
 
-    async def vote(self, task: ReasoningTask, candidates: Sequence[str], timeout_s: float) -> tuple[int | None, str, ModelReply]:
+    async def vote(
+        self, task: ReasoningTask, candidates: Sequence[str], timeout_s: float
+    ) -> tuple[int | None, str, ModelReply]:
         p = self.prompts_for(task)
         listed = "\n".join(f"{i}. {c}" for i, c in enumerate(candidates, 1))
         prompt = p.vote.format(question=task.question, candidates=listed)

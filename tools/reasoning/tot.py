@@ -66,31 +66,40 @@ async def expand(run: SearchRun, parent: SearchNode, out: list[SearchNode]) -> A
     if read.problem:
         for n in run.notice_once("proposals", f"Bad model output: {read.problem}."):
             yield n
-    seen = {normalise_thought(s) for s in steps}  # a thought equal to an ancestor is a loop
+    ancestors = {normalise_thought(s) for s in steps}  # a thought equal to an ancestor is a loop
+    votes: dict[str, int] = {}  # equal proposals merge into one child, counted as votes
     fresh: list[str] = []
     repeats = 0
     for thought in read.thoughts:
         key = normalise_thought(thought)
-        if key in seen:
+        if key in ancestors:
             repeats += 1
-            continue
-        seen.add(key)
-        fresh.append(thought)
+        elif key in votes:
+            votes[key] += 1
+        else:
+            votes[key] = 1
+            fresh.append(thought)
     if repeats and not fresh:
-        for n in run.notice_once("loop", "The model repeated thoughts it had already had; those branches were dropped."):
+        message = "The model repeated thoughts it had already had; those branches were dropped."
+        for n in run.notice_once("loop", message):
             yield n
     elif not read.thoughts and not reply.timed_out:
-        for n in run.notice_once("empty", "The model proposed no next thought for some steps; those branches end there."):
+        message = "The model proposed no next thought for some steps; those branches end there."
+        for n in run.notice_once("empty", message):
             yield n
     fresh = fresh[: run.options.proposals][: max(run.budget.nodes_left(), 0)]
     children = [run.new_node(parent, thought) for thought in fresh]
+    for child in children:
+        child.votes = votes[normalise_thought(child.text)]
     run.charge(reply, children)
     for child in children:
         out.append(child)
         yield run.update(child)
 
 
-async def score(run: SearchRun, node: SearchNode, level_keys: dict[tuple[str, ...], SearchNode]) -> AsyncIterator[SearchEvent]:
+async def score(
+    run: SearchRun, node: SearchNode, level_keys: dict[tuple[str, ...], SearchNode]
+) -> AsyncIterator[SearchEvent]:
     """Give `node` a score: from the checker, from an equal state, from the cache, or from the model."""
     steps = run.tree.steps(node)
     verdict = run.task.check_step(steps)
@@ -164,7 +173,8 @@ async def _bfs(run: SearchRun, state: _TotState) -> AsyncIterator[SearchEvent]:
             state.solved = solved
             return
         ranked = sorted(
-            (n for n in level if not n.invalid and n.score is not None), key=lambda n: n.score or 0.0, reverse=True
+            (n for n in level if not n.invalid and n.score is not None),
+            key=lambda n: (n.score or 0.0, n.votes), reverse=True,
         )
         kept = ranked[: run.options.breadth]
         for node in level:
@@ -189,7 +199,7 @@ async def _dfs(run: SearchRun, parent: SearchNode, state: _TotState) -> AsyncIte
         return
     viable = sorted(
         (n for n in children if not n.invalid and (n.score or 0.0) >= run.options.prune_below),
-        key=lambda n: n.score or 0.0, reverse=True,
+        key=lambda n: (n.score or 0.0, n.votes), reverse=True,
     )[: run.options.breadth]
     for node in children:
         node.state = "kept" if node in viable else "pruned"

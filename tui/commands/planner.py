@@ -22,7 +22,8 @@ def register(cli: click.Group) -> None:
 @click.option("--mode", type=click.Choice(["one_step", "cot", "branches", "tot"]), default="tot", show_default=True,
               help="one_step = IO prompting, cot = chain of thought, branches = CoT-SC, tot = tree of thoughts.")
 @click.option("--limit", type=click.IntRange(min=1), help="Run only the first N puzzles of the range.")
-@click.option("--start", type=int, default=901, show_default=True, help="First puzzle rank (the paper tests 901–1000).")
+@click.option("--start", type=int, default=901, show_default=True,
+              help="First puzzle rank (the paper tests 901–1000).")
 @click.option("--end", type=int, default=1000, show_default=True, help="Last puzzle rank.")
 @click.option("--file", "puzzles_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A 24.csv in the ToT repository's format (default: the copy in tests/data/game24/).")
@@ -44,10 +45,10 @@ def eval_planner(ctx: click.Context, task: str, mode: str, limit: int | None, st
     p50_ms. With a large Ollama model, compare the modes as the Tree of Thoughts paper does
     (GPT-4: IO 7.3%, CoT 4.0%, CoT-SC 9.0%, ToT b=5 74%).
     """
-    from agents.planner import PlannerSettings, load_prompt_sets
+    from agents.planner import PlannerSettings, load_prompt_sets, search_options
     from tools.models.errors import describe_model_failure
     from tools.models.hub import ModelHub
-    from tools.reasoning.engine import ReasoningEngine, SearchOptions
+    from tools.reasoning.engine import ReasoningEngine
     from tools.reasoning.evaluation import CaseResult, evaluate_game24
     from tools.reasoning.tasks import load_game24_puzzles
     from tools.reasoning.thinker import Thinker
@@ -65,7 +66,7 @@ def eval_planner(ctx: click.Context, task: str, mode: str, limit: int | None, st
     section.update({k: v for k, v in knobs.items() if v is not None})
     try:
         planner = PlannerSettings.model_validate(section)
-        options = SearchOptions(**{k: v for k, v in planner.model_dump().items() if k in SearchOptions.model_fields} | {"mode": mode})
+        options = search_options(planner.model_dump(), mode)
     except ValueError as exc:
         raise click.ClickException(f"invalid planner setting: {exc}") from None
     hub = ModelHub(settings.model)
@@ -78,11 +79,13 @@ def eval_planner(ctx: click.Context, task: str, mode: str, limit: int | None, st
     def show(case: CaseResult) -> None:
         if not as_json:
             mark = "✓" if case.solved else "✗"
+            answer = case.answer.splitlines()[0][:60] if case.answer else "(no answer)"
             click.echo(f"{mark} #{case.rank:<5} {case.puzzle:<12} {case.nodes:>3} nodes {case.tokens:>6} tok "
-                       f"{case.ms / 1000:>6.1f} s  {case.answer.splitlines()[0][:60] if case.answer else '(no answer)'}")
+                       f"{case.ms / 1000:>6.1f} s  {answer}")
 
     if not as_json:
-        click.echo(f"{len(puzzles)} puzzles (ranks {puzzles[0].rank}–{puzzles[-1].rank}), mode {mode}, {hub.describe()}")
+        ranks = f"{puzzles[0].rank}–{puzzles[-1].rank}"
+        click.echo(f"{len(puzzles)} puzzles (ranks {ranks}), mode {mode}, {hub.describe()}")
     try:
         report = asyncio.run(evaluate_game24(puzzles, make_engine, show))
     except Exception as exc:

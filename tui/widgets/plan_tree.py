@@ -9,15 +9,22 @@ has not arrived yet wait until it does.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from agents.events import PlanNode
+
+try:  # the style that makes a click on the ▶ icon toggle the node, as in Textual's own labels
+    from textual.widgets._tree import TOGGLE_STYLE
+except ImportError:  # pragma: no cover - a Textual without it
+    TOGGLE_STYLE = Style.from_meta({"toggle": True})
 
 # Marks and styles per state; "chosen" wins over everything, "pruned" fades out.
 STATE_MARKS: dict[str, tuple[str, str]] = {
@@ -63,6 +70,7 @@ class PlanTree(Tree[PlanNode]):
         self.guide_depth = 3
         self._by_id: dict[str, TreeNode[PlanNode]] = {}
         self._waiting: dict[str, list[PlanNode]] = {}  # parent id → children that came first
+        self._labels: dict[str, Text] = {}  # node id → label of its latest event
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -71,18 +79,36 @@ class PlanTree(Tree[PlanNode]):
         for event in events:
             self.add_event(event)
 
+    async def load(self, events: Iterable[PlanNode], chunk: int = 50) -> None:
+        """Draw a stored tree (a reloaded chat): only each node's last state, `chunk` nodes at a
+        time with a yield to the event loop between, so typing is never held up."""
+        latest: dict[str, PlanNode] = {}
+        for event in events:  # dict order keeps first appearance: parents before children
+            latest[event.node_id] = event
+        batch = list(latest.values())
+        for start in range(0, len(batch), chunk):
+            self.add_events(batch[start : start + chunk])
+            await asyncio.sleep(0)
+
     def add_event(self, event: PlanNode) -> None:
         known = self._by_id.get(event.node_id)
         if known is not None:
+            if known.data == event:
+                return
+            # A state change: repaint this one line. (Tree.set_label would queue a callback per
+            # call and rescan the visible lines each time; a search sends hundreds of updates.)
             known.data = event
-            known.set_label(plan_label(event))
+            self._labels[event.node_id] = plan_label(event)
+            known.refresh()
             if event.state == "chosen":
                 self._reveal(known)
             return
+        label = plan_label(event)
+        self._labels[event.node_id] = label
         if event.parent_id is None:
             node = self.root
             node.data = event
-            node.set_label(plan_label(event))
+            node.set_label(label)
             node.expand()
         else:
             parent = self._by_id.get(event.parent_id)
@@ -90,10 +116,25 @@ class PlanTree(Tree[PlanNode]):
                 self._waiting.setdefault(event.parent_id, []).append(event)
                 return
             parent.allow_expand = True
-            node = parent.add(plan_label(event), data=event, expand=True, allow_expand=False)
+            node = parent.add(label, data=event, expand=True, allow_expand=False)
         self._by_id[event.node_id] = node
         for child in self._waiting.pop(event.node_id, []):
             self.add_event(child)
+
+    def label_of(self, node_id: str) -> Text:
+        """The node's current label (its latest event), as drawn."""
+        return self._labels[node_id]
+
+    def render_label(self, node: TreeNode[PlanNode], base_style: Style, style: Style) -> Text:
+        """Draw from the node's latest event rather than the label it was added with."""
+        node_id = node.data.node_id if node.data is not None else None
+        label = self._labels[node_id].copy() if node_id in self._labels else Text(str(node.label))
+        label.stylize(style)
+        if node.allow_expand:
+            prefix = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE, base_style + TOGGLE_STYLE)
+        else:
+            prefix = ("", base_style)
+        return Text.assemble(prefix, label)
 
     def node_for(self, node_id: str) -> TreeNode[PlanNode] | None:
         return self._by_id.get(node_id)
