@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 
 from agents.base import AgentContext, Turn
 from agents.events import Error, Notice, TextDelta, ToolCall, ToolResult
@@ -181,3 +180,26 @@ async def test_status_show_and_rerun_from_a_step(tmp_path):
     jobs = store(tmp_path)
     assert jobs.output(jobs.latest().id, "meta")["title"].startswith("Rust Language Guide")
     assert len([r for r in jobs.runs(jobs.latest().id) if r[0] == "meta"]) == 2  # both runs are logged
+
+
+async def test_keyword_api_failure_stops_the_job_and_resume_works_after_the_fix(tmp_path):
+    web = Web()
+    api = {"status": 401}
+
+    def keyword_api(request: httpx.Request) -> httpx.Response:
+        if api["status"] != 200:
+            return httpx.Response(api["status"], json={})
+        return httpx.Response(200, json={"data": [{"keyword": "rust tutorial", "searches": 5400}]})
+
+    ctx = context(tmp_path, WRITE, web, keyword_sources=[], keyword_api_url="https://kw.test/related",
+                  keyword_api_key="wrong")
+    ctx.extras["seo_keyword_transport"] = httpx.MockTransport(keyword_api)
+    events = await say(BRIEF, ctx)
+    [error] = [e for e in events if isinstance(e, Error)]
+    assert "keywords step" in error.message and "refused the key" in error.message
+    api["status"] = 200
+    await say("resume", ctx)
+    jobs = store(tmp_path)
+    related = jobs.output(jobs.latest().id, "keywords")["related"]
+    assert [(r["phrase"], r["volume"], r["source"]) for r in related] == [("rust tutorial", 5400, "http")]
+    assert jobs.latest().state == "done"
