@@ -13,6 +13,8 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from agents.base import Agent, AgentContext, Turn
 from agents.events import Error, Event, Notice, TableResult, TextDelta, ToolCall, ToolResult
 from prompts import load_examples, render_prompt
@@ -35,9 +37,17 @@ _FIELD_ONLY = re.compile(r"^\s*[-*]?\s*(topic|keyword|audience|language|lang|len
 MARKS = {"done": "✓", "failed": "✗", "running": "…", "waiting": "?", "pending": "·"}
 
 
+class SeoSettingsError(ValueError):
+    """The [agents.seo] settings do not parse; the message names the bad fields."""
+
+
 def build_pipeline(context: AgentContext, agent_name: str = "seo") -> SeoPipeline:
     """The pipeline for this context: settings parsed, job store opened, model and embedder chosen."""
-    settings = SeoSettings.model_validate(dict(context.settings))
+    try:
+        settings = SeoSettings.model_validate(dict(context.settings))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SeoSettingsError(f"The [agents.seo] settings are invalid ({problems}); fix the settings file.") from None
     folder = Path(context.data_dir) / "seo"
     prompts_dir = Path(settings.prompts_dir) if settings.prompts_dir else None
 
@@ -100,7 +110,11 @@ class SeoAgent(Agent):
     examples = load_examples("seo")
 
     async def run(self, turn: Turn, context: AgentContext) -> AsyncIterator[Event]:
-        pipeline = build_pipeline(context, self.name)
+        try:
+            pipeline = build_pipeline(context, self.name)
+        except SeoSettingsError as exc:
+            yield Error(kind="seo_bad_settings", message=str(exc))
+            return
         try:
             async for event in self._handle(turn.text, pipeline):
                 yield event

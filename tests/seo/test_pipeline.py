@@ -203,3 +203,10 @@ async def test_keyword_api_failure_stops_the_job_and_resume_works_after_the_fix(
     related = jobs.output(jobs.latest().id, "keywords")["related"]
     assert [(r["phrase"], r["volume"], r["source"]) for r in related] == [("rust tutorial", 5400, "http")]
     assert jobs.latest().state == "done"
+
+
+async def test_bad_settings_are_a_sentence_not_a_traceback(tmp_path):
+    events = await say(BRIEF, context(tmp_path, WRITE, Web(), max_revise_rounds=7))
+    [error] = events
+    assert isinstance(error, Error) and "[agents.seo] settings are invalid" in error.message
+    assert "max_revise_rounds" in error.message

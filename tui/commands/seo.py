@@ -88,7 +88,7 @@ def seo(ctx: click.Context, brief_path: Path | None, resume: str | None, from_st
 
 def _pipeline(ctx: click.Context):  # type: ignore[no-untyped-def]
     from agents.base import AgentContext
-    from agents.seo import build_pipeline
+    from agents.seo import SeoSettingsError, build_pipeline
     from tools.models.hub import ModelHub
     from tui.cli import settings_from
 
@@ -96,7 +96,10 @@ def _pipeline(ctx: click.Context):  # type: ignore[no-untyped-def]
     hub = ModelHub(settings.model)
     click.echo(f"model: {hub.describe()} ({hub.choice.reason})", err=True)
     context = AgentContext(models=hub, settings=settings.agent_settings().get("seo", {}), data_dir=settings.data_dir)
-    return build_pipeline(context), hub
+    try:
+        return build_pipeline(context), hub
+    except SeoSettingsError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 async def _drive(pipeline: Any, hub: Any, job_id: str, from_step: str | None, yes: bool, out: Path | None, as_json: bool) -> int:
