@@ -95,8 +95,9 @@ def to_events(update: Update, jobs: JobStore) -> list[Event]:
     if isinstance(update, JobStopped):
         return [Notice(message=checklist(jobs, update.job_id)), Error(
             kind="seo_step_failed", retryable=True,
-            message=f"The {update.step} step of job {update.job_id} stopped: {update.message} "
-                    "Say “resume” when it is fixed.")]
+            message=f"The {update.step} step of job {update.job_id} stopped: {update.message} " + (
+                "Reply with the missing fields (like “keyword: …”) and the job goes on." if update.step == "brief"
+                else "Say “resume” when it is fixed."))]
     assert isinstance(update, JobDone)
     files = "\n".join(f"- {name}: {path}" for name, path in update.files.items())
     return [Notice(message=checklist(jobs, update.job_id)),
@@ -133,6 +134,10 @@ class SeoAgent(Agent):
         if re.match(r"^(jobs|list)\b", lowered):
             rows = [[j.id, j.state, j.step or "", j.brief.get("keyword", "")] for j in jobs.jobs()]
             yield TableResult(columns=["job", "state", "step", "keyword"], rows=rows)
+            return
+        if job is None and re.match(r"^(status|progress|where|show|resume|continue|retry|re-?run|redo|ok)\b", lowered):
+            yield TextDelta(text="There are no SEO jobs yet. Describe the article to start one, for example: "
+                                 "“write about cold brew at home, keyword: cold brew coffee, https://example.com/guide”.")
             return
         if job is not None and re.match(r"^(status|progress|where)\b", lowered):
             yield TextDelta(text=checklist(jobs, job.id))

@@ -52,8 +52,7 @@ class Brief(BaseModel):
         """What stops the pipeline, as sentences the user can act on."""
         out = []
         if not self.keyword:
-            out.append("The brief has no target keyword. Add one (for example `keyword: cold brew coffee`) "
-                       "and resume the job.")
+            out.append("The brief has no target keyword. Add one (for example `keyword: cold brew coffee`).")
         if not self.topic and not self.keyword:
             out.append("The brief has no topic. Say what the article is about (`topic: ...`).")
         if not 100 <= self.length <= 10_000:
