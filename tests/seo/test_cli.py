@@ -53,16 +53,12 @@ def test_seo_command_stops_on_a_dead_url_and_resumes_after_the_fix(tmp_path, loc
     assert result.exit_code == 1
     assert "the crawl step stopped" in result.stderr and "does not exist (HTTP 404)" in result.stderr
     assert "maitre seo --resume" in result.stderr and "Traceback" not in result.output
-    # Fix: the brief a job holds is its own; a new brief file starts a new job, so fix the job's brief.
-    from tools.seo.jobs import JobStore
-
-    jobs = JobStore(tmp_path / "data" / "seo" / "jobs.db")
-    job = jobs.latest()
-    jobs.update_brief(job.id, {**job.brief, "urls": [f"{base}/page"]})
-    jobs.close()
-    result = CliRunner().invoke(cli, ["--config", str(config), "seo", "--resume", "--from", "brief"])
+    job_id = result.stderr.split("job ", 1)[1].split()[0]
+    fixed = brief(tmp_path, base)  # the same brief file, now with a live URL
+    result = CliRunner().invoke(cli, ["--config", str(config), "seo", "--resume", job_id, "--brief", str(fixed)])
     assert result.exit_code == 0, result.stderr
-    shown = CliRunner().invoke(cli, ["--config", str(config), "seo", "--show", job.id])
+    assert "✓ crawl" in result.stderr
+    shown = CliRunner().invoke(cli, ["--config", str(config), "seo", "--show", job_id])
     assert "✓ crawl" in shown.stdout and "(done)" in shown.stdout
 
 

@@ -2,6 +2,7 @@
 
     maitre seo --brief brief.yaml [--out DIR] [--yes]   start a job and run it to the end
     maitre seo --resume [JOB] [--from STEP] [--yes]     go on with a job (the latest by default)
+    maitre seo --resume JOB --brief fixed.yaml          replace the job's brief, go on from there
     maitre seo --list                                   the jobs and where each one stands
     maitre seo --show JOB [--step STEP]                 a job's checklist, or one step's output
 
@@ -48,8 +49,9 @@ def seo(ctx: click.Context, brief_path: Path | None, resume: str | None, from_st
     from tools.seo.brief import BriefError, load_brief
     from tools.seo.jobs import JobNotFound
 
-    if sum(bool(x) for x in (brief_path, resume, list_jobs, show_job)) != 1:
-        raise click.UsageError("give exactly one of --brief FILE, --resume [JOB], --list or --show JOB")
+    if sum(bool(x) for x in (brief_path or resume, list_jobs, show_job)) != 1:
+        raise click.UsageError("give one of --brief FILE, --resume [JOB] (with --brief FILE to replace its brief), "
+                               "--list or --show JOB")
     pipeline, hub = _pipeline(ctx)
     jobs = pipeline.jobs
     try:
@@ -64,11 +66,13 @@ def seo(ctx: click.Context, brief_path: Path | None, resume: str | None, from_st
             else:
                 click.echo(checklist(jobs, job.id))
             return
+        brief = None
         if brief_path is not None:
             try:
                 brief = load_brief(brief_path)
             except BriefError as exc:
                 raise click.ClickException(str(exc)) from None
+        if brief is not None and not resume:
             job_id = pipeline.new_job(brief).id
             click.echo(f"job {job_id}", err=True)
         else:
@@ -76,6 +80,9 @@ def seo(ctx: click.Context, brief_path: Path | None, resume: str | None, from_st
             if resume == "latest" and latest is None:
                 raise click.ClickException("there are no seo jobs yet; start one with --brief FILE")
             job_id = jobs.job(latest.id if resume == "latest" else str(resume)).id  # type: ignore[union-attr]
+            if brief is not None:  # the fixed brief replaces the job's, and the job goes on from there
+                jobs.update_brief(job_id, brief.model_dump())
+                from_step = "brief"
             if jobs.job(job_id).state == "waiting" and yes:
                 pipeline.approve(job_id, jobs.job(job_id).step or "")
         code = asyncio.run(_drive(pipeline, hub, job_id, from_step, yes, out, as_json))
@@ -122,7 +129,8 @@ async def _drive(pipeline: Any, hub: Any, job_id: str, from_step: str | None, ye
                     click.echo(f"  {'warning' if update.level == 'warning' else 'note'}: {update.message}", err=True)
                 if isinstance(update, JobStopped):
                     click.echo(f"error: the {update.step} step stopped: {update.message}\n"
-                               f"Fix it, then run: maitre seo --resume {update.job_id}", err=True)
+                               f"Fix it, then run: maitre seo --resume {update.job_id} "
+                               "(add --brief FILE when you fixed the brief)", err=True)
                     return 1
                 if isinstance(update, GateWaiting):
                     waiting = update
