@@ -29,12 +29,12 @@ def handler(request: httpx.Request) -> httpx.Response:
 @pytest.mark.embedded
 async def test_pipeline_with_the_embedded_model(tmp_path):
     # Few, short answers: the test is about the machine, and CI machines are slow.
-    hub = ModelHub(ModelConfig(backend="embedded", max_tokens=64, embedded_ctx=2048))
+    hub = ModelHub(ModelConfig(backend="embedded", max_tokens=48, embedded_ctx=2048))
     settings = {"crawl": {"per_host_delay_s": 0}, "passages_per_section": 1, "max_revise_rounds": 1}
     ctx = AgentContext(models=hub, settings=settings,
                        data_dir=tmp_path, extras={"seo_crawl_transport": httpx.MockTransport(handler)})
     started = time.perf_counter()
-    text = "Write about Rust for beginners. keyword: rust language\nlength: 120\nurls: https://site.test/rust"
+    text = "Write about Rust for beginners. keyword: rust language\nlength: 100\nurls: https://site.test/rust"
     events = [e async for e in SeoAgent().run(Turn(id="t", text=text), ctx)]
     elapsed = time.perf_counter() - started
     assert not [e for e in events if isinstance(e, Error)], [e for e in events if isinstance(e, Error)]
