@@ -188,13 +188,15 @@ class Crawler:
     async def page(self, client: httpx.AsyncClient, url: str, depth: int = 0) -> ExtractedPage | PageFailure:
         """One page: from the cache when fresh, else fetched, extracted and cached (even with
         little text: the caller decides whether that is a failure or a page of links)."""
-        if self.cache is not None and (cached := self.cache.get(url)) is not None:
+        follow = depth < self.settings.max_depth
+        # A page cached by a crawl that did not follow links has none stored: fetch it again.
+        if self.cache is not None and (cached := self.cache.get(url)) is not None and (cached.links or not follow):
             cached.depth = depth
             return cached
         try:
             fetched = await self._fetch(client, url)
             page = await asyncio.to_thread(
-                extract_page, fetched.body, url, fetched.final_url, self.settings.fast_extraction
+                extract_page, fetched.body, url, fetched.final_url, self.settings.fast_extraction, follow,
             )
         except _Failed as exc:
             return exc.failure
