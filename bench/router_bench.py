@@ -178,9 +178,10 @@ def main() -> None:
     router = build_router(agents, models=hub, config=RouterConfig())
     build_ms = (time.perf_counter() - started) * 1000
     hub.client("router")  # load the model before timing, for both sides alike
-    cascade = summarise(asyncio.run(run_cases(router, cases)))
-    no_split = [c for c in cases if c.expected != "split"]
-    cascade_no_split = summarise(asyncio.run(run_cases(router, no_split)))["accuracy"] if no_split else 0.0
+    results = asyncio.run(run_cases(router, cases))
+    cascade = summarise(results)
+    no_split = [r for r in results if r.case.expected != "split"]
+    cascade_no_split = round(sum(r.correct for r in no_split) / len(no_split), 4) if no_split else 0.0
     selector = run_selector(make_selector(hub), agents, cases)
 
     speedup = selector["p50_ms"] / cascade["p50_ms"] if cascade["p50_ms"] else float("inf")
