@@ -181,8 +181,8 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
 class FittedThresholds:
     threshold: float
     clarify_margin: float
-    accuracy: float  # with stage 1's guess standing in for every stage-2 call
-    confident_precision: float  # accuracy of the turns stage 1 decided alone
+    accuracy: float  # expected, with the router model right `model_accuracy` of the time below the threshold
+    confident_precision: float  # how often stage 1 is right on the turns it decides alone
     llm_call_rate: float
 
     def as_toml(self) -> str:
@@ -193,12 +193,16 @@ async def fit_thresholds(
     router: CascadeRouter,
     cases: Sequence[RouterCase],
     *,
-    target_precision: float = 0.95,
+    model_accuracy: float = 0.8,
     max_llm_rate: float = 0.2,
 ) -> FittedThresholds:
-    """Choose `clarify_margin` for the best accuracy, then the lowest `threshold` whose
-    stage-1-only decisions reach `target_precision` while at most `max_llm_rate` of turns would
-    reach the router model. Runs stage 1 only (no model calls): fast and repeatable."""
+    """Choose `threshold` and `clarify_margin` for the best expected accuracy.
+
+    Stage 1 runs on every case (no model calls: fast and repeatable). A turn below the threshold
+    counts as right `model_accuracy` of the time, the router model's expected hit rate, so the
+    threshold lands where stage 1 stops being more reliable than the model, within
+    `max_llm_rate`. Ties go to fewer model calls, then to the smaller margin.
+    """
     original, stage2 = router.config, router.stage2
     router.stage2 = None
     router.scores = lru_cache(maxsize=None)(router.classifier.scores)  # type: ignore[method-assign]
@@ -210,20 +214,14 @@ async def fit_thresholds(
             for margin in grid_m:
                 router.config = original.model_copy(update={"threshold": threshold, "clarify_margin": margin})
                 results = await run_cases(router, cases)
-                accuracy = sum(r.correct for r in results) / len(results)
-                below = [r for r in results if r.asks_model]
-                decided = [r for r in results if r.stage == "classifier" and not r.asks_model]
-                precision = sum(r.correct for r in decided) / len(decided) if decided else 0.0
-                trials.append((threshold, margin, accuracy, precision, len(below) / len(results)))
+                asked = [r for r in results if r.asks_model]
+                alone = [r for r in results if not r.asks_model]
+                expected = (sum(r.correct for r in alone) + model_accuracy * len(asked)) / len(results)
+                precision = sum(r.correct for r in alone) / len(alone) if alone else 0.0
+                trials.append((threshold, margin, expected, precision, len(asked) / len(results)))
     finally:
         router.config, router.stage2 = original, stage2
         del router.scores  # back to the class's method
-    allowed = [t for t in trials if t[4] <= max_llm_rate] or trials
-    best_accuracy = max(t[2] for t in allowed)
-    # Among the most accurate settings, the lowest threshold that is precise enough (fewest
-    # model calls); if none is, the most precise one.
-    top = [t for t in allowed if t[2] >= best_accuracy - 1e-9]
-    precise = [t for t in top if t[3] >= target_precision]
-    chosen = min(precise, key=lambda t: (t[0], t[1])) if precise else max(top, key=lambda t: (t[3], -t[0]))
+    allowed = [t for t in trials if t[4] <= max_llm_rate + 1e-9] or trials
+    chosen = max(allowed, key=lambda t: (round(t[2], 6), -t[4], -t[1]))
     return FittedThresholds(chosen[0], chosen[1], round(chosen[2], 4), round(chosen[3], 4), round(chosen[4], 4))
-
