@@ -85,12 +85,20 @@ class Router(Protocol):
     async def route(self, text: str, history: Sequence[Exchange]) -> RouteDecision: ...
 
 
+# Short names people type for an agent: `/plan …` reaches the planner.
+PREFIX_ALIASES: dict[str, str] = {"plan": "planner"}
+
+
 def explicit_prefix(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     """`@sql how many…` or `/sql how many…` → ("sql", "how many…"); None when no agent prefix."""
     match = _PREFIX.match(text)
-    if not match or match.group("name").lower() not in known:
+    if not match:
         return None
-    return match.group("name").lower(), match.group("rest").strip()
+    name = match.group("name").lower()
+    name = PREFIX_ALIASES.get(name, name) if PREFIX_ALIASES.get(name) in known else name
+    if name not in known:
+        return None
+    return name, match.group("rest").strip()
 
 
 def router_examples(name: str, prompts_dir: Path | None = None) -> list[str]:

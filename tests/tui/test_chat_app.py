@@ -175,3 +175,30 @@ async def test_slash_export_writes_the_chat_to_a_file(replay_runtime):
         path = runtime.settings.data_dir / "exports" / f"chat-{app.session.id[:8]}.md"
         assert "Exported answer." in path.read_text()
         assert len(app.query(UserMessage)) == 1  # the command was not sent as a turn
+
+
+async def test_planner_nodes_grow_a_tree_in_the_answer(replay_runtime):
+    from agents.events import PlanNode, TurnDone
+    from tui.widgets.plan_tree import PlanTree
+
+    runtime = replay_runtime([])
+    app = MaitreApp(runtime)
+    async with app.run_test() as pilot:
+        answer = AnswerMessage()
+        await app.query_one("#messages").mount(answer)
+        await answer.add(PlanNode(node_id="root", text="4 9 10 13", state="kept"))
+        await answer.add(PlanNode(node_id="a", parent_id="root", depth=1, text="13-9=4", score=0.9, state="kept"))
+        await answer.add(PlanNode(node_id="b", parent_id="root", depth=1, text="4+9=13", score=0.1, state="pruned"))
+        await answer.add(TurnDone(turn_id="t"))
+        await pilot.pause()
+        tree = answer.query_one(PlanTree)
+        assert len(tree.root.children) >= 1
+        labels = str([str(n.label) for n in tree.root.children] + [str(c.label) for n in tree.root.children for c in n.children])
+        assert "13-9=4" in labels and "4+9=13" in labels
+
+
+def test_slash_plan_reaches_the_planner():
+    from router.routing import explicit_prefix
+
+    assert explicit_prefix("/plan tot b=3 make 24", ["chat", "planner"]) == ("planner", "tot b=3 make 24")
+    assert explicit_prefix("/plan x", ["chat"]) is None

@@ -7,12 +7,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
+from tui.widgets.plan_tree import PlanTree
 from agents.events import (
     AgentStarted,
     ChartResult,
     Error,
     Event,
     Notice,
+    PlanNode,
     RouteDecided,
     TableResult,
     TextDelta,
@@ -90,6 +92,7 @@ class AnswerMessage(Vertical):
         self._stream: MarkdownStream | None = None
         self.text = ""
         self.errors: list[str] = []
+        self.plan_tree: PlanTree | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.badge
@@ -127,6 +130,11 @@ class AnswerMessage(Vertical):
             await self.mount(_table(event))
         elif isinstance(event, ChartResult) and event.text_chart:
             await self.mount(Static(Text(event.text_chart)))
+        elif isinstance(event, PlanNode):
+            if self.plan_tree is None:
+                self.plan_tree = PlanTree("plan")
+                await self.mount(self.plan_tree, before=self.body)
+            self.plan_tree.add_event(event)
         elif isinstance(event, TurnDone):
             await self.finish(event.status)
 
