@@ -44,6 +44,6 @@ def terms(text: str) -> list[str]:
     for token in _TERM.findall(text.lower()):
         if token[0].isdigit():
             out.append(_number(token))
-        elif token not in STOPWORDS:
+        elif len(token) > 1 and token not in STOPWORDS:
             out.append(_stem(token))
     return out
