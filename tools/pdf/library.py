@@ -141,6 +141,7 @@ class PdfLibrary:
         return keys
 
     def search(self, query: str, k: int = 8, candidates: int = 20, files: Iterable[str] | None = None) -> SearchResult:
+        """The best `k` passages; `files` (names) restricts the search to those documents."""
         keys = self.find_keys(files) if files else None
         return self.index.search(query, k=k, candidates=candidates, doc_keys=keys)
 
