@@ -55,7 +55,7 @@ class PdfSettings(BaseModel):
     top_k: int = Field(default=6, ge=1, le=12)
     candidates: int = Field(default=20, ge=5, le=200)
     max_pages: int = 5000
-    min_support: float = Field(default=0.5, ge=0.0, le=1.0)
+    min_support: float = Field(default=0.6, ge=0.0, le=1.0)
     prompts_dir: Path | None = None
 
     def workspace_folder(self, data_dir: Path) -> Path:

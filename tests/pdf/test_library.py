@@ -71,3 +71,25 @@ def test_removing_a_file_deletes_its_chunks_and_a_copy_under_another_name_is_not
     assert all(h.meta["file"] != "amazon_q1_2025_earnings_release.pdf" for h in library.search("AWS net sales", k=10).hits)
     missing = library.remove([tmp_path / "never-ingested.pdf"])
     assert missing.outcomes[0].status == "failed" and "maitre docs" in missing.outcomes[0].message
+
+
+def test_a_2000_page_file_ingests_beside_the_others_and_a_limit_refuses_it_clearly(tmp_path, releases) -> None:
+    reader = pypdf.PdfReader(releases / "amazon_q1_2025_earnings_release.pdf")
+    writer = pypdf.PdfWriter()
+    for i in range(2000):
+        writer.add_page(reader.pages[i % len(reader.pages)])
+    big = tmp_path / "big" / "binder.pdf"
+    big.parent.mkdir()
+    writer.write(big)
+
+    limited = PdfLibrary(tmp_path / "limited", max_pages=1500)
+    report = limited.ingest([big, releases])
+    outcome = next(o for o in report.outcomes if o.path.name == "binder.pdf")
+    assert outcome.status == "failed" and "2,000 pages" in outcome.message and "max_pages" in outcome.message
+    assert report.count("added") == 2
+
+    library = PdfLibrary(tmp_path / "ws")
+    report = library.ingest([big, releases])
+    assert report.count("added") == 3
+    assert {d.name: d.pages for d in library.documents()}["binder.pdf"] == 2000
+    assert library.search("AWS segment operating income", k=1, files=["binder.pdf"]).hits[0].meta["page"] % 12 == 7

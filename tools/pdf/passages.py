@@ -73,15 +73,14 @@ def subject_terms(question: str) -> list[str]:
 
 
 def support_ratio(question: str, passages: Sequence[Passage]) -> float:
-    """Share of the question's subject terms found in the passages: near 0 means the documents
-    do not talk about what was asked, whatever the dense ranking says."""
+    """The largest share of the question's subject terms that one passage holds. Near 0 means
+    the documents do not talk about what was asked, whatever the dense ranking says; one
+    passage rather than all of them together, because a term from one page and a term from
+    another do not make an answer ("capital" + "France" are both in a 10-K)."""
     wanted = set(subject_terms(question))
     if not wanted:
         return 1.0
-    present: set[str] = set()
-    for p in passages:
-        present.update(terms(p.text))
-    return len(wanted & present) / len(wanted)
+    return max((len(wanted & set(terms(p.text))) / len(wanted) for p in passages), default=0.0)
 
 
 def named_documents(question: str, names: Sequence[str]) -> list[str]:
