@@ -34,7 +34,7 @@ from tools.pdf.passages import (
     passages_from_hits,
     support_ratio,
 )
-from tools.pdf.verify import check_numbers, citations
+from tools.pdf.verify import attribute, check_numbers, citations
 from tools.retrieval import Embedder, EmbedderError
 
 NOT_SUPPORTED = "NOT IN THE DOCUMENTS"
@@ -214,6 +214,15 @@ class PdfAgent(Agent):
                 answer.append(chunk)
                 yield TextDelta(text=chunk)
         full = "".join(answer)
+        if full.strip() and not citations(full) and NOT_SUPPORTED.lower() not in full.lower():
+            # Small models often cite nothing: match the answer to the passages it came from,
+            # and say so, rather than leave the reader without sources.
+            matched = attribute(full, [p.text for p in passages])
+            if matched:
+                marks = " ".join(f"[{n}]" for n in matched)
+                yield TextDelta(text=f"\n\nSources (matched to the answer after it was written): {marks}")
+                full += f" {marks}"
+                yield Notice(message="The model cited no passage; the sources were matched to its sentences afterwards.")
         for event in _checks(full, passages):
             yield event
 

@@ -129,3 +129,12 @@ def test_the_embedded_model_answers_from_the_passages(tmp_path, ingested) -> Non
     # whatever the small model writes, each of its numbers was checked and reported on
     assert any(isinstance(e, Notice) and ("numbers" in e.message or "cites no passage" in e.message
                                           or "no answer" in e.message) for e in events)
+
+
+def test_an_answer_without_citations_gets_its_sources_matched_and_says_so(tmp_path, ingested) -> None:
+    context, _ = context_for(tmp_path, ["AWS operating income was $11,547 million."])
+    events = run(ingested, QUESTION, context)
+    assert "Sources (matched to the answer after it was written)" in text_of(events)
+    assert any(isinstance(e, Notice) and "cited no passage" in e.message for e in events)
+    sources = [e for e in events if isinstance(e, TableResult)][-1]
+    assert [(row[1], row[2]) for row in sources.rows] == [("amazon_q1_2025_earnings_release.pdf", 7)]

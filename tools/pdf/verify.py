@@ -106,3 +106,30 @@ def check_numbers(answer: str, passages: Sequence[str]) -> NumberCheck:
             else:
                 result.unsupported.append(claim.text)
     return result
+
+
+def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.5) -> list[int]:
+    """For an answer that cites nothing: the passages (1-based) its sentences come from.
+
+    A sentence goes to the first passage holding all of its numbers; a sentence without numbers
+    to the passage sharing most of its terms, if that is at least `min_overlap` of them."""
+    from tools.retrieval import terms
+
+    in_passage = [stated_numbers(p) for p in passages]
+    passage_terms = [set(terms(p)) for p in passages]
+    found: list[int] = []
+    for sentence in _SENTENCE.split(answer):
+        claims = stated_numbers(sentence)
+        chosen: int | None = None
+        if claims:
+            chosen = next((i + 1 for i, nums in enumerate(in_passage) if all(_found_in(c, nums) for c in claims)), None)
+        else:
+            words = set(terms(sentence))
+            if words:
+                overlap = [len(words & pt) / len(words) for pt in passage_terms]
+                best = max(range(len(overlap)), key=overlap.__getitem__, default=None)
+                if best is not None and overlap[best] >= min_overlap:
+                    chosen = best + 1
+        if chosen is not None and chosen not in found:
+            found.append(chosen)
+    return found
