@@ -109,6 +109,7 @@ class HybridIndex:
         self._generation = -1
         self._bm25 = Bm25Postings()
         self._dense: DenseVectors | None = None
+        self._status = DenseStatus("none", "")
         self._reload_if_changed()
 
     def close(self) -> None:
@@ -130,12 +131,18 @@ class HybridIndex:
             dense_path = self.folder / f"dense-{gen}.faiss"
             self._dense = DenseVectors.load(dense_path) if dense_path.is_file() else None
             self._generation = gen
+            self._status = self._compute_dense_status()
 
     @property
     def stored_embedder(self) -> str | None:
         return self.sidecar.get_state("embedder") or None
 
     def dense_status(self) -> DenseStatus:
+        """Whether search can use dense vectors, and why not (cached per generation)."""
+        self._reload_if_changed()
+        return self._status
+
+    def _compute_dense_status(self) -> DenseStatus:
         stored = self.stored_embedder
         if self.embedder is None:
             if stored:
@@ -190,6 +197,7 @@ class HybridIndex:
                 dense.save(self.folder / f"dense-{gen}.faiss")
             self._write_rows(gen, touched, batch, new_rows, embedded_ids, dense)
             self._bm25, self._dense, self._generation = bm25, dense, gen
+            self._status = self._compute_dense_status()
             self._remove_old_generations(gen)
             if batch.progress:
                 batch.progress("writing", len(new_rows), len(new_rows))
@@ -295,7 +303,7 @@ class HybridIndex:
             rankings = [[i for i, _ in keyword]]
             notes: list[str] = []
             mode = "keyword"
-            status = self.dense_status()
+            status = self._status
             if self._dense is not None and self.embedder is not None and status.state in ("ready", "partial"):
                 try:
                     vector = self.embedder.embed_query(query)

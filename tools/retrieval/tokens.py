@@ -23,10 +23,18 @@ STOPWORDS = frozenset(
 
 
 def _stem(word: str) -> str:
+    """Plural, -ed and -ing endings off, then a final e: repurchased, repurchases and
+    repurchase all become "repurchas". Cheap, and consistent for query and passage alike."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 6 and word.endswith("ing"):
+        word = word[:-3]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
@@ -44,6 +52,6 @@ def terms(text: str) -> list[str]:
     for token in _TERM.findall(text.lower()):
         if token[0].isdigit():
             out.append(_number(token))
-        elif token not in STOPWORDS:
+        elif len(token) > 1 and token not in STOPWORDS:
             out.append(_stem(token))
     return out
