@@ -214,8 +214,9 @@ class CascadeRouter:
             and p_top >= self.config.follow_up_switch
             and p_top - p_current >= self.config.follow_up_margin
         )
-        # "why does that work?" points back at the answer: the agent that gave it explains it.
-        if wins_clearly and not (top == self.fallback and points_back(text)):
+        # "why does that work?" or "and another one?" points back at the answer: the agent that
+        # gave it goes on, unless the turn is long enough to be a request of its own.
+        if wins_clearly and not (points_back(text) and (top == self.fallback or len(text.split()) <= 4)):
             return None
         return RouteDecision(
             current, "follow_up", max(p_current, 1.0 - p_top if top != current else p_top), text,

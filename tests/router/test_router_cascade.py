@@ -39,6 +39,12 @@ def test_a_follow_up_stays_with_the_agent_that_answered(stage1_router) -> None:
     assert route(stage1_router, "why is that?", [Exchange("make 24 from 3 3 8 8", "planner", "…")]).agent == "planner"
 
 
+def test_a_short_follow_up_that_points_back_stays_even_against_a_confident_classifier(stage1_router) -> None:
+    history = [Exchange("Name a colour.", "chat", "Blue.")]
+    decision = route(stage1_router, "And another one?", history)
+    assert (decision.agent, decision.stage) == ("chat", "follow_up")
+
+
 def test_a_follow_up_switches_when_another_agent_clearly_wins(stage1_router) -> None:
     history = [Exchange("summarise the q2 earnings release", "pdf", "…")]
     assert route(stage1_router, "thanks a lot!", history).agent == "chat"

@@ -108,8 +108,10 @@ class AnswerMessage(Vertical):
         a quick model never floods the UI."""
         if isinstance(event, RouteDecided):
             self.badge.update(badge_text(event))
-            self.badge.tooltip = f"{event.reason}\n" + ", ".join(
-                f"{c.agent} {c.score:.2f}" for c in event.candidates[:5]
+            threshold = f", threshold {event.threshold:.2f}" if event.threshold is not None else ""
+            self.badge.tooltip = (
+                f"{event.reason}\n{event.elapsed_ms:.1f} ms{threshold}\n"
+                + ", ".join(f"{c.agent} {c.score:.2f}" for c in event.candidates[:6])
             )
         elif isinstance(event, AgentStarted):
             self.badge.tooltip = f"{self.badge.tooltip or ''}\n{event.backend} · {event.model}".strip()
