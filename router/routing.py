@@ -87,6 +87,8 @@ class Router(Protocol):
 
 # Short names people type for an agent: `/plan …` reaches the planner.
 PREFIX_ALIASES: dict[str, str] = {"plan": "planner"}
+# Commands that belong to one agent and keep their word: `/ingest FILE` is `@pdf ingest FILE`.
+COMMAND_ALIASES: dict[str, str] = {"ingest": "pdf"}
 
 
 def explicit_prefix(text: str, known: Sequence[str]) -> tuple[str, str] | None:
@@ -95,10 +97,13 @@ def explicit_prefix(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     if not match:
         return None
     name = match.group("name").lower()
+    rest = match.group("rest").strip()
+    if name in COMMAND_ALIASES and COMMAND_ALIASES[name] in known:
+        return COMMAND_ALIASES[name], f"{name} {rest}".strip()
     name = PREFIX_ALIASES.get(name, name) if PREFIX_ALIASES.get(name) in known else name
     if name not in known:
         return None
-    return name, match.group("rest").strip()
+    return name, rest
 
 
 def router_examples(name: str, prompts_dir: Path | None = None) -> list[str]:

@@ -202,3 +202,4 @@ def test_slash_plan_reaches_the_planner():
 
     assert explicit_prefix("/plan tot b=3 make 24", ["chat", "planner"]) == ("planner", "tot b=3 make 24")
     assert explicit_prefix("/plan x", ["chat"]) is None
+    assert explicit_prefix("/ingest reports/", ["chat", "pdf"]) == ("pdf", "ingest reports/")
