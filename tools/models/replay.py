@@ -50,15 +50,23 @@ class RecordedResponse:
     role: str | None = None
 
 
-def load_cassette(path: Path) -> list[RecordedResponse]:
+def read_cassette_mapping(path: Path) -> dict[str, Any]:
+    """The cassette file as a mapping; every reader of the format starts here."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CassetteError(f"cassette {path} does not exist") from None
+        raise CassetteError(f"there is no cassette at {path}") from None
     except yaml.YAMLError as exc:
-        raise CassetteError(f"cassette {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("responses"), list):
-        raise CassetteError(f"cassette {path} must be a mapping with a `responses:` list")
+        raise CassetteError(f"the cassette {path} is not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise CassetteError(f"the cassette {path} must be a mapping with a `responses:` list")
+    return data
+
+
+def load_cassette(path: Path) -> list[RecordedResponse]:
+    data = read_cassette_mapping(path)
+    if not isinstance(data.get("responses"), list):
+        raise CassetteError(f"the cassette {path} must be a mapping with a `responses:` list")
     responses = []
     for i, item in enumerate(data["responses"]):
         if isinstance(item, str):

@@ -12,10 +12,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from tools.models.replay import RecordedResponse
+from tools.models.replay import CassetteError, RecordedResponse, read_cassette_mapping
 
 
 class CassetteProblem(ValueError):
@@ -86,13 +85,9 @@ class Cassette(BaseModel):
 
 def load_cassette_file(path: Path) -> Cassette:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CassetteProblem(f"there is no cassette at {path}") from None
-    except yaml.YAMLError as exc:
-        raise CassetteProblem(f"the cassette {path} is not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise CassetteProblem(f"the cassette {path} must be a mapping with a `responses:` list")
+        data = read_cassette_mapping(path)
+    except CassetteError as exc:
+        raise CassetteProblem(str(exc)) from None
     try:
         return Cassette.model_validate(data)
     except ValidationError as exc:
