@@ -83,9 +83,10 @@ class Session:
         # leaving does not leave empty chats behind.
         self._stored = session_id is not None
         self.id = session_id or uuid.uuid4().hex
+        stored = store.load_turns(session_id, with_events=False) if session_id is not None else []
         self.history: list[Exchange] = [
             Exchange(user=t.text, agent=t.agent or "", answer=t.answer)
-            for t in store.load_turns(session_id)
+            for t in stored
             if t.status in ("ok", "cancelled") and t.agent
         ]
 

@@ -234,7 +234,9 @@ class Store:
                 status=status, agent=agent, answer=answer, elapsed_ms=elapsed_ms
             ))
 
-    def load_turns(self, session_id: str) -> list[StoredTurn]:
+    def load_turns(self, session_id: str, with_events: bool = True) -> list[StoredTurn]:
+        """The chat's turns, oldest first. `with_events=False` skips reading and parsing the
+        trace, for callers that need only the texts (a session's history)."""
         with self.engine.connect() as conn:
             turn_rows = conn.execute(
                 select(turns).where(turns.c.session_id == session_id).order_by(turns.c.seq)
@@ -244,7 +246,7 @@ class Store:
                 .join(turns, turns.c.id == events.c.turn_id)
                 .where(turns.c.session_id == session_id)
                 .order_by(turns.c.seq, events.c.seq)
-            ).all()
+            ).all() if with_events else []
         by_turn: dict[str, list[Event]] = {}
         for row in event_rows:
             by_turn.setdefault(row.turn_id, []).append(parse_event(json.loads(row.payload)))
