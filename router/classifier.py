@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tools.retrieval.embedders import normalise as unit_rows
+
 # Only the start of a very long turn is classified: the request is nearly always there, and
 # stage 1 must stay within milliseconds on a 100 000-character paste.
 MAX_CLASSIFIED_CHARS = 2000
@@ -235,9 +237,5 @@ def _single_thread() -> Iterator[None]:
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float64)
-    if matrix.ndim == 1:
-        matrix = matrix[None, :]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
+    # float64: the calibrated model was fitted on float64 features.
+    return unit_rows(matrix, dtype=np.float64)

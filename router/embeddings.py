@@ -13,23 +13,24 @@ from typing import Any
 import httpx
 import numpy as np
 
+from tools.retrieval.embedders import OllamaEmbedder as RetrievalOllamaEmbedder
+
 EMBED_TIMEOUT_S = 5.0
+# Every example in one request at start-up: the router has a few hundred short texts.
+EMBED_BATCH = 4096
 
 
-class OllamaEmbedder:
+class OllamaEmbedder(RetrievalOllamaEmbedder):
+    """The retrieval layer's Ollama client, called as the classifier's embedder: the texts go
+    as they are (no document/query prefix), with a short timeout."""
+
     def __init__(
         self, host: str, model: str, *, timeout_s: float = EMBED_TIMEOUT_S, transport: httpx.BaseTransport | None = None
     ) -> None:
-        self.model = model
-        self._client = httpx.Client(base_url=host, timeout=timeout_s, transport=transport)
+        super().__init__(host, model, batch_size=EMBED_BATCH, timeout_s=timeout_s, transport=transport)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        response = self._client.post("/api/embed", json={"model": self.model, "input": list(texts)})
-        response.raise_for_status()
-        vectors = response.json().get("embeddings")
-        if not vectors or len(vectors) != len(texts):
-            raise ValueError(f"{self.model} returned {len(vectors or [])} embeddings for {len(texts)} texts")
-        return np.asarray(vectors, dtype=np.float64)
+        return self.embed(texts)
 
 
 def ollama_embedder_for(models: Any, model: str) -> OllamaEmbedder | None:

@@ -38,8 +38,9 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-def normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
+def normalise(vectors: np.ndarray, dtype: type[np.floating] = np.float32) -> np.ndarray:
+    """Each row scaled to length 1 (zero rows stay zero), as one contiguous `dtype` matrix."""
+    vectors = np.asarray(vectors, dtype=dtype)
     if vectors.ndim == 1:
         vectors = vectors[None, :]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -75,7 +76,8 @@ class OllamaEmbedder:
     def name(self) -> str:
         return f"ollama:{self.model}"
 
-    def _embed(self, inputs: Sequence[str]) -> np.ndarray:
+    def embed(self, inputs: Sequence[str]) -> np.ndarray:
+        """Unit vectors for `inputs` as given, with no task prefix, in batches of `batch_size`."""
         out: list[np.ndarray] = []
         for start in range(0, len(inputs), self.batch_size):
             part = list(inputs[start : start + self.batch_size])
@@ -97,10 +99,10 @@ class OllamaEmbedder:
         return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed([self._doc_prefix + t for t in texts])
+        return self.embed([self._doc_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed([self._query_prefix + text])[0]
+        return self.embed([self._query_prefix + text])[0]
 
 
 class LlamaCppEmbedder:
