@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     select,
     text,
 )
@@ -234,17 +235,25 @@ class Store:
                 status=status, agent=agent, answer=answer, elapsed_ms=elapsed_ms
             ))
 
-    def load_turns(self, session_id: str, with_events: bool = True) -> list[StoredTurn]:
+    def load_turns(
+        self, session_id: str, with_events: bool = True, *, last: int | None = None, before_seq: int | None = None
+    ) -> list[StoredTurn]:
         """The chat's turns, oldest first. `with_events=False` skips reading and parsing the
-        trace, for callers that need only the texts (a session's history)."""
+        trace, for callers that need only the texts (a session's history). `last` keeps only
+        the newest turns (those before `before_seq`, when given), so a long chat opens at the
+        cost of the part on screen."""
+        chosen = select(turns.c.id).where(turns.c.session_id == session_id)
+        if before_seq is not None:
+            chosen = chosen.where(turns.c.seq < before_seq)
+        if last is not None:
+            chosen = chosen.order_by(turns.c.seq.desc()).limit(last)
+        ids = chosen.scalar_subquery() if last is None else select(chosen.subquery().c.id)
         with self.engine.connect() as conn:
-            turn_rows = conn.execute(
-                select(turns).where(turns.c.session_id == session_id).order_by(turns.c.seq)
-            ).all()
+            turn_rows = conn.execute(select(turns).where(turns.c.id.in_(ids)).order_by(turns.c.seq)).all()
             event_rows = conn.execute(
                 select(events.c.turn_id, events.c.payload)
                 .join(turns, turns.c.id == events.c.turn_id)
-                .where(turns.c.session_id == session_id)
+                .where(turns.c.id.in_(ids))
                 .order_by(turns.c.seq, events.c.seq)
             ).all() if with_events else []
         by_turn: dict[str, list[Event]] = {}
@@ -254,6 +263,13 @@ class Store:
             StoredTurn(r.id, r.seq, r.text, r.agent, r.answer, r.status, tuple(by_turn.get(r.id, ())))
             for r in turn_rows
         ]
+
+    def count_turns(self, session_id: str, before_seq: int | None = None) -> int:
+        query = select(func.count()).select_from(turns).where(turns.c.session_id == session_id)
+        if before_seq is not None:
+            query = query.where(turns.c.seq < before_seq)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,24 +7,37 @@ cancels the worker, and the session stores the partial answer as cancelled.
 from __future__ import annotations
 
 import asyncio
+import time
 from contextlib import aclosing
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from collections.abc import Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from agents.events import Error, Event, TurnStarted
 from router.session import Session
 from router.store import StoredTurn
+from router.routing import COMMAND_ALIASES, PREFIX_ALIASES
+from tui.history import HISTORY_PAGE, EarlierTurns, coalesce_text
+from tui.keymap import APP_ACTIONS, app_bindings, read_keymap
 from tui.runtime import Runtime
-from tui.screens import AskLine, HelpScreen
+from tui.screens import AskLine, HelpScreen, help_text
+from tui.widgets.chat_views import ChatView, ChatViews
 from tui.widgets.messages import AnswerMessage, NoticeLine, UserMessage
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import ChatSidebar
+
+
+def _when(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
 class StatusLine(Static):
@@ -41,18 +54,9 @@ class StatusLine(Static):
 class MaitreApp(App[None]):
     TITLE = "maitre"
     CSS = """
-    #messages { height: 1fr; padding: 0 1; }
     #prompt { margin: 0 1; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel_turn", "Cancel", show=True),
-        Binding("ctrl+n", "new_chat", "New chat", show=True),
-        Binding("ctrl+b", "toggle_sidebar", "Chats", show=True),
-        Binding("f2", "rename_chat", "Rename", show=False),
-        Binding("delete", "delete_chat", "Delete chat", show=False),
-        Binding("f1", "help", "Help", show=True),
-        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
-    ]
+    BINDINGS = app_bindings()
     # Commands typed into the input that act on the app instead of going to an agent.
     APP_COMMANDS = ("new", "export", "help")
 
@@ -63,20 +67,22 @@ class MaitreApp(App[None]):
         self.session: Session | None = None
         self.turn_worker: Worker[None] | None = None
         self.last_sent = ""
+        self.keymap = read_keymap(runtime.settings.keys)
+        self.set_keymap(self.keymap.bindings)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield ChatSidebar(id="sidebar")
             with Vertical(id="main"):
-                yield VerticalScroll(id="messages")
-                yield PromptInput(id="prompt")
+                yield ChatViews(id="chats")
+                yield PromptInput(id="prompt", send_keys=self.keymap.send, newline_keys=self.keymap.newline)
         yield StatusLine(id="status")
         yield Footer()
 
     async def on_mount(self) -> None:
         await self.open_chat(self._session_id)
-        messages = self.query_one("#messages", VerticalScroll)
-        for note in self.runtime.notes:
+        messages = self.messages
+        for note in [*self.runtime.notes, *self.keymap.problems]:
             await messages.mount(NoticeLine(Text(note)))
 
     async def open_chat(self, session_id: str | None) -> None:
@@ -85,13 +91,20 @@ class MaitreApp(App[None]):
             self.notify("A turn is still running: wait, or press Esc to cancel it.", severity="warning")
             return
         self.session = self.runtime.session(session_id)
-        messages = self.query_one("#messages", VerticalScroll)
-        await messages.remove_children()
-        await self.show_stored_turns(self.runtime.store.load_turns(self.session.id))
-        messages.anchor()
+        view, made = await self.query_one(ChatViews).show(self.session.id)
+        if made:
+            await self.show_stored_turns(self.runtime.store.load_turns(self.session.id, last=HISTORY_PAGE))
+            view.anchor()
         await self.refresh_sidebar()
         self.update_status()
         self.query_one(PromptInput).focus()
+
+    @property
+    def messages(self) -> ChatView:
+        """The message list of the chat on screen."""
+        view = self.query_one(ChatViews).current
+        assert view is not None, "a chat is opened on mount"
+        return view
 
     async def refresh_sidebar(self) -> None:
         assert self.session is not None
@@ -106,16 +119,32 @@ class MaitreApp(App[None]):
         hub = self.runtime.models
         self.query_one(StatusLine).update(Text(f"{hub.describe()} — {hub.choice.reason}"))
 
-    async def show_stored_turns(self, turns: list[StoredTurn]) -> None:
-        messages = self.query_one("#messages", VerticalScroll)
-        for turn in turns:
-            answer = AnswerMessage()
-            await messages.mount(UserMessage(turn.text), answer)
-            for event in turn.events:
+    async def show_stored_turns(self, turns: list[StoredTurn], before: Widget | None = None) -> None:
+        """Mount stored turns (all at once: one layout pass, not one per event), at the end of
+        the list or before `before`; then an "earlier turns" button if older ones exist."""
+        messages = self.messages
+        answers = [AnswerMessage() for _ in turns]
+        widgets = [w for turn, answer in zip(turns, answers) for w in (UserMessage(turn.text), answer)]
+        if turns and self.session is not None and (older := self.runtime.store.count_turns(
+            self.session.id, before_seq=turns[0].seq
+        )):
+            widgets.insert(0, EarlierTurns(turns[0].seq, older))
+        if not widgets:
+            return
+        await messages.mount_all(widgets, before=before)
+        for turn, answer in zip(turns, answers):
+            for event in coalesce_text(turn.events):
                 if not isinstance(event, TurnStarted):
                     await answer.add(event)
             if turn.status == "running":  # the app stopped during this turn
                 await answer.finish("cancelled")
+
+    @on(EarlierTurns.Wanted)
+    async def show_earlier_turns(self, message: EarlierTurns.Wanted) -> None:
+        assert self.session is not None
+        turns = self.runtime.store.load_turns(self.session.id, last=HISTORY_PAGE, before_seq=message.before_seq)
+        await self.show_stored_turns(turns, before=message.button)
+        await message.button.remove()
 
     @property
     def turn_running(self) -> bool:
@@ -134,10 +163,14 @@ class MaitreApp(App[None]):
             message.prompt.clear()
             await self.run_app_command(command[0][1:], command[1:])
             return
+        if self.unknown_command(command[0]):
+            # Kept in the input: most likely a typo of a command the user can fix.
+            self.notify(f"There is no command {command[0]}: {self.command_list()}.", severity="error")
+            return
         message.prompt.clear()
         self.last_sent = text
         answer = AnswerMessage()
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.messages
         await messages.mount(UserMessage(text), answer)
         messages.anchor()
         self.turn_worker = self.run_turn(text, answer)
@@ -165,6 +198,19 @@ class MaitreApp(App[None]):
                 prompt.text = self.last_sent
                 prompt.move_cursor(prompt.document.end)
 
+    def agent_commands(self) -> list[str]:
+        names = [agent.name for agent in self.runtime.registry]
+        aliases = [alias for alias, target in {**PREFIX_ALIASES, **COMMAND_ALIASES}.items() if target in names]
+        return names + aliases
+
+    def unknown_command(self, word: str) -> bool:
+        """`/sqll …` is a typo, not a question; `/etc/hosts …` or `/ 2` are not commands at all."""
+        name = word[1:]
+        return word.startswith("/") and name.isidentifier() and name not in self.agent_commands()
+
+    def command_list(self) -> str:
+        return " ".join(f"/{name}" for name in [*self.agent_commands(), *self.APP_COMMANDS])
+
     async def run_app_command(self, name: str, args: list[str]) -> None:
         if name == "new":
             await self.action_new_chat()
@@ -191,6 +237,38 @@ class MaitreApp(App[None]):
         path.write_text(export_chat(info, turns, fmt), encoding="utf-8")
         self.notify(f"Exported to {path}")
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (Ctrl+P): every action of the table in tui/keymap.py, one entry
+        per agent (the next turn goes to it), and each stored chat to open."""
+        yield from super().get_system_commands(screen)
+        if screen.is_modal:  # the palette over a dialog offers only Textual's own entries
+            return
+        for action in APP_ACTIONS:
+            if action.id != "quit":  # Textual's own palette has Quit
+                yield SystemCommand(action.title, action.help, partial(self.run_action, action.action))
+        for agent in self.runtime.registry:
+            yield SystemCommand(
+                f"Ask {agent.name}", f"start the next turn with /{agent.name}: {agent.description}",
+                partial(self.start_turn_with, f"/{agent.name} "),
+            )
+        for info in self.runtime.store.list_sessions()[:50]:
+            if self.session is None or info.id != self.session.id:
+                yield SystemCommand(
+                    f"Open chat: {info.title or 'New chat'}", f"last used {_when(info.updated_at)}", partial(self.open_chat, info.id)
+                )
+
+    def start_turn_with(self, prefix: str) -> None:
+        prompt = self.query_one(PromptInput)
+        prompt.text = prefix + prompt.text.removeprefix(prefix)
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+
+    def action_export(self, fmt: str) -> None:
+        self.export_current(fmt)
+
+    def action_focus_prompt(self) -> None:
+        self.query_one(PromptInput).focus()
+
     async def action_new_chat(self) -> None:
         await self.open_chat(None)
 
@@ -198,7 +276,7 @@ class MaitreApp(App[None]):
         self.query_one(ChatSidebar).toggle_class("-hidden")
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(help_text(self.keymap, self.agent_commands())))
 
     def action_rename_chat(self) -> None:
         assert self.session is not None
@@ -221,6 +299,7 @@ class MaitreApp(App[None]):
             await self.open_chat(None)
         else:
             await self.refresh_sidebar()
+        await self.query_one(ChatViews).drop(target.id)
         self.notify(f"Deleted “{target.title or 'New chat'}”.")
 
     def action_cancel_turn(self) -> None:

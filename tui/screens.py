@@ -9,35 +9,43 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown
 
-HELP = """\
-# maitre — help
+from tui.keymap import APP_ACTIONS, INPUT_KEYS, Keymap, key_label
 
-Each turn goes to the agent that fits it; the badge above an answer says which, at which
-routing stage, and how sure the router was. Start a turn with `@agent` or `/agent` to choose.
-
-| key | does |
-| --- | --- |
-| Enter | send |
-| Ctrl+J, Shift+Enter | new line |
-| Esc | cancel the running turn |
-| Ctrl+N | new chat |
-| Ctrl+B | show or hide the chats sidebar |
-| F2 | rename the current chat |
-| Delete (in the sidebar) | delete the highlighted chat |
-| Ctrl+P | command palette: every action |
-| F1 | this help |
-| Ctrl+Q | quit |
-
-| command | does |
-| --- | --- |
-| /new | start a new chat |
-| /export [md\\|jsonl] | write this chat to a file under the data folder |
-| /help | this help |
-| /chat … and the other agent names | send the turn to that agent |
-"""
+def help_text(keymap: Keymap, agents: list[str]) -> str:
+    """The help screen, from the action table and the user's rebindings, so it is always true."""
+    keys = [("send", keymap.send), ("newline", keymap.newline)]
+    rows = [f"| {key_label(','.join(sorted(k)))} | {INPUT_KEYS[name][1]} |" for name, k in keys]
+    for action in APP_ACTIONS:
+        bound = keymap.bindings.get(action.id, action.keys)
+        rows.append(f"| {key_label(bound) or 'Ctrl+P'} | {action.title} (`{action.id}`) |")
+    rows.append("| Ctrl+P | command palette: every action, every agent, every chat |")
+    commands = [f"| /{name} … | send this turn to the {name} agent |" for name in agents]
+    return "\n".join([
+        "# maitre — help",
+        "",
+        "Each turn goes to the agent that fits it; the card above an answer says which, at which",
+        "routing stage, and how sure the router was. Start a turn with `@agent` or `/agent` to choose.",
+        "",
+        "| key | does |",
+        "| --- | --- |",
+        *rows,
+        "",
+        "Rebind any of these by its name in the settings file: `[keys]` `new_chat = \"ctrl+t\"`.",
+        "",
+        "| command | does |",
+        "| --- | --- |",
+        "| /new | start a new chat |",
+        "| /export [md\\|jsonl] | write this chat to a file under the data folder |",
+        "| /help | this help |",
+        *commands,
+    ])
 
 
 class HelpScreen(ModalScreen[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -46,7 +54,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Markdown(HELP)
+            yield Markdown(self.text)
 
 
 class AskLine(ModalScreen[str | None]):

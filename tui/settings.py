@@ -39,6 +39,7 @@ class Settings(BaseModel):
     prompts_dir: Path | None = None
     router: RouterConfig = Field(default_factory=RouterConfig)
     agents: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    keys: dict[str, str] = Field(default_factory=dict, description="[keys]: action id → keys (tui/keymap.py).")
     config_path: Path | None = None
 
     @property
@@ -143,7 +144,7 @@ def _from_tree(tree: dict[str, Any]) -> Settings:
         seed=tree.get("seed", 0),
         cassette=replay.get("cassette"),
     )
-    fields: dict[str, Any] = {"model": model, "agents": dict(tree.get("agents", {}))}
+    fields: dict[str, Any] = {"model": model, "agents": dict(tree.get("agents", {})), "keys": dict(tree.get("keys", {}))}
     for key in ("data_dir", "store_path", "prompts_dir"):
         if tree.get(key):
             fields[key] = Path(str(tree[key])).expanduser()

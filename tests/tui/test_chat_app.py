@@ -18,6 +18,13 @@ async def wait_for(pilot, condition, timeout=5.0):  # type: ignore[no-untyped-de
         await pilot.pause(0.02)
 
 
+async def send_turn(pilot, app, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a turn, press Enter, and wait until its answer is done."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not app.turn_running and app.messages.query(AnswerMessage))
+
+
 KEY_NAMES = {" ": "space", "@": "at", "/": "slash", "?": "question_mark"}
 
 
@@ -136,14 +143,14 @@ async def test_chats_sidebar_new_switch_rename_delete_and_search(replay_runtime)
         first = app.session.id
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert not app.query(UserMessage)
+        assert not app.messages.query(UserMessage)
         await type_text(pilot, "@chat " + "second chat")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.turn_running and len(app.query(ChatItem)) == 2)
         # Switch back through the sidebar: the first chat's trace comes back.
         await app.open_chat(first)
         await pilot.pause()
-        assert [m.text for m in app.query(UserMessage)] == ["@chat first chat"]
+        assert [m.text for m in app.messages.query(UserMessage)] == ["@chat first chat"]
         # Rename with F2.
         await pilot.press("f2")
         await pilot.pause()
@@ -185,7 +192,7 @@ async def test_planner_nodes_grow_a_tree_in_the_answer(replay_runtime):
     app = MaitreApp(runtime)
     async with app.run_test() as pilot:
         answer = AnswerMessage()
-        await app.query_one("#messages").mount(answer)
+        await app.messages.mount(answer)
         await answer.add(PlanNode(node_id="root", text="4 9 10 13", state="kept"))
         await answer.add(PlanNode(node_id="a", parent_id="root", depth=1, text="13-9=4", score=0.9, state="kept"))
         await answer.add(PlanNode(node_id="b", parent_id="root", depth=1, text="4+9=13", score=0.1, state="pruned"))

@@ -1,4 +1,4 @@
-"""The message input: Enter sends, Shift+Enter or Ctrl+J adds a newline.
+"""The message input: Enter sends, Shift+Enter or Ctrl+J adds a newline (both rebindable).
 
 Many terminals cannot tell Shift+Enter from Enter, so Ctrl+J (a plain line feed, which every
 terminal sends) always works for a newline.
@@ -10,6 +10,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
+SEND_KEYS = frozenset({"enter"})
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "ctrl+enter"})
 
 
@@ -28,16 +29,24 @@ class PromptInput(TextArea):
             self.prompt = prompt
             self.text = text
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        send_keys: frozenset[str] = SEND_KEYS,
+        newline_keys: frozenset[str] = NEWLINE_KEYS,
+        **kwargs: object,
+    ) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
+        self.send_keys = send_keys
+        self.newline_keys = newline_keys
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        if event.key in self.send_keys:
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
             return
-        if event.key in NEWLINE_KEYS:
+        if event.key in self.newline_keys:
             event.stop()
             event.prevent_default()
             self.insert("\n")
