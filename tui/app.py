@@ -58,7 +58,7 @@ class MaitreApp(App[None]):
     """
     BINDINGS = app_bindings()
     # Commands typed into the input that act on the app instead of going to an agent.
-    APP_COMMANDS = ("new", "export", "help")
+    APP_COMMANDS = ("new", "export", "help", "model")
 
     def __init__(self, runtime: Runtime, session_id: str | None = None) -> None:
         super().__init__()
@@ -218,6 +218,8 @@ class MaitreApp(App[None]):
             self.action_help()
         elif name == "export":
             self.export_current(args[0] if args else "md")
+        elif name == "model":
+            await self.model_command(args)
 
     def export_current(self, fmt: str) -> None:
         from tui.export import FORMATS, export_chat
@@ -305,3 +307,23 @@ class MaitreApp(App[None]):
     def action_cancel_turn(self) -> None:
         if self.turn_running and self.turn_worker is not None:
             self.turn_worker.cancel()
+
+    # --- Models screen and /model (issue 9 item 4; the logic lives in tui/screens_models.py) ---
+
+    def action_models(self) -> None:
+        from tui.screens_models import ModelsScreen
+
+        agents = [agent.name for agent in self.runtime.registry]
+        self.push_screen(ModelsScreen(self.runtime.models, agents), lambda _: self.update_status())
+
+    async def model_command(self, args: list[str]) -> None:
+        """`/model` opens the Models screen; `/model NAME` or `/model AGENT NAME` sets a model."""
+        from tui.screens_models import model_command
+
+        if not args:
+            self.action_models()
+            return
+        agents = [agent.name for agent in self.runtime.registry]
+        sentence, severity = await model_command(self.runtime.models, agents, args)
+        self.notify(sentence, severity=severity)  # type: ignore[arg-type]
+        self.update_status()

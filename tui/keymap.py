@@ -39,6 +39,7 @@ APP_ACTIONS: tuple[AppAction, ...] = (
     AppAction("delete_chat", "delete_chat", "delete", "Delete the highlighted chat", "in the sidebar"),
     AppAction("export_md", "export('md')", "", "Export this chat to Markdown", "a file under the data folder"),
     AppAction("export_jsonl", "export('jsonl')", "", "Export this chat to JSON Lines", "with every event of each turn"),
+    AppAction("models", "models", "f3", "Models", "Ollama status, a model per agent, pull a model", show=True),
     AppAction("focus_prompt", "focus_prompt", "ctrl+l", "Focus the message input"),
     AppAction("help", "help", "f1", "Help", "keys and commands", show=True),
     AppAction("quit", "quit", "ctrl+q", "Quit", show=True, priority=True),

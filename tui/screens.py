@@ -37,6 +37,7 @@ def help_text(keymap: Keymap, agents: list[str]) -> str:
         "| /new | start a new chat |",
         "| /export [md\\|jsonl] | write this chat to a file under the data folder |",
         "| /help | this help |",
+        "| /model [AGENT] [NAME] | open the Models screen, or set the model of every agent or of one |",
         *commands,
     ])
 

@@ -15,6 +15,7 @@ import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
 from router.config import RouterConfig
+from tools.mcp_servers import McpServerConfig
 from tools.models.config import DEFAULT_OLLAMA_HOST, ModelConfig
 
 APP_NAME = "maitre"
@@ -40,6 +41,8 @@ class Settings(BaseModel):
     router: RouterConfig = Field(default_factory=RouterConfig)
     agents: dict[str, dict[str, Any]] = Field(default_factory=dict)
     keys: dict[str, str] = Field(default_factory=dict, description="[keys]: action id → keys (tui/keymap.py).")
+    # `[mcp.servers.NAME]` sections: MCP servers whose tools agents may use.
+    mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
     config_path: Path | None = None
 
     @property
@@ -145,6 +148,9 @@ def _from_tree(tree: dict[str, Any]) -> Settings:
         cassette=replay.get("cassette"),
     )
     fields: dict[str, Any] = {"model": model, "agents": dict(tree.get("agents", {})), "keys": dict(tree.get("keys", {}))}
+    mcp = tree.get("mcp", {})
+    if isinstance(mcp, dict) and isinstance(mcp.get("servers"), dict):
+        fields["mcp_servers"] = mcp["servers"]
     for key in ("data_dir", "store_path", "prompts_dir"):
         if tree.get(key):
             fields[key] = Path(str(tree[key])).expanduser()

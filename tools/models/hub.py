@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from autogen_core.models import ChatCompletionClient
@@ -41,6 +42,10 @@ def choose_backend(config: ModelConfig, probe: Callable[[str], OllamaStatus] = p
             "embedded", f"Ollama at {status.host} has not pulled {wanted} (run `ollama pull {wanted}`)", status
         )
     return BackendChoice("ollama", f"Ollama at {status.host} answers and has {wanted}", status)
+
+
+class ModelChoiceError(ValueError):
+    """A model the user picked cannot be used; the message says why and what works instead."""
 
 
 class ModelHub:
@@ -111,6 +116,69 @@ class ModelHub:
         self.choice = BackendChoice("embedded", reason, self.choice.ollama)
         self._clients.clear()
         return True
+
+    @property
+    def ollama_transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport Ollama calls go through (None: a real connection); admin calls share it."""
+        return self._ollama_transport
+
+    def can_use_ollama_models(self) -> bool:
+        """True when picking an Ollama model works: on Ollama, or in `auto` while Ollama answered."""
+        if self.backend == "ollama":
+            return True
+        status = self.choice.ollama
+        return self.config.backend == "auto" and self.backend == "embedded" and status is not None and status.reachable
+
+    def set_model(self, role: str | None, name: str) -> str:
+        """Use Ollama model `name` for `role` (None: every role) from the next call on.
+
+        Returns a sentence saying what changed; raises ModelChoiceError when this backend has
+        one fixed model. In `auto` on the embedded fallback, choosing a model for every role
+        moves the chat to Ollama (the user just picked a model it has).
+        """
+        name = name.strip()
+        if not name:
+            raise ModelChoiceError("Give a model name, e.g. llama3.2:3b.")
+        if name.endswith(".gguf"):
+            return self.set_gguf(Path(name).expanduser())
+        if not self.can_use_ollama_models():
+            raise ModelChoiceError(self.one_model_sentence())
+        if self.backend != "ollama":
+            if role is not None:
+                raise ModelChoiceError(
+                    f"maitre runs on the embedded model because {self.choice.reason}. Choose a model for every "
+                    f"agent first (/model {name}) to move the chat to Ollama."
+                )
+            self.choice = BackendChoice("ollama", f"you chose {name} on Ollama at {self.config.ollama_host}", self.choice.ollama)
+        models = dict(self.config.models)
+        if role is None:
+            models.clear()
+            self.config = self.config.model_copy(update={"default_model": name, "models": models})
+            self._clients.clear()
+            return f"Every agent now uses {name}."
+        models[role] = name
+        # A copy: the settings object this config came from stays as the user wrote it.
+        self.config = self.config.model_copy(update={"models": models})
+        self._clients.pop(role, None)
+        return f"The {role} agent now uses {name}."
+
+    def set_gguf(self, path: Path) -> str:
+        """Run the embedded backend on another GGUF file (it has one model for every role)."""
+        if self.backend != "embedded":
+            raise ModelChoiceError(f"A GGUF file is for the embedded backend; this chat runs on {self.backend}.")
+        if not path.is_file():
+            raise ModelChoiceError(f"There is no GGUF file at {path}: give the path of a downloaded .gguf file.")
+        self.config = self.config.model_copy(update={"gguf_path": path})
+        self._clients.clear()
+        return f"Every agent now uses the embedded model {path.stem}."
+
+    def one_model_sentence(self) -> str:
+        if self.backend == "replay":
+            return "This chat replays recorded answers: there is one model (replay), and no other can be picked."
+        return (
+            f"The embedded backend runs one model ({self.model_name('chat')}) for every agent. To change it, "
+            "give a GGUF file path (/model /path/to/model.gguf or --gguf), or start Ollama to pick its models."
+        )
 
     def describe(self) -> str:
         return f"{self.backend} · {self.model_name('chat')}"

@@ -10,7 +10,7 @@ from importlib import import_module
 
 import click
 
-COMMAND_MODULES: tuple[str, ...] = ("sql", "pdf", "seo", "planner", "routing", "convo", "plugins")
+COMMAND_MODULES: tuple[str, ...] = ("sql", "pdf", "seo", "planner", "routing", "convo", "plugins", "models")
 
 
 def register_all(cli: click.Group) -> None:
