@@ -2,6 +2,10 @@
 
 Each turn runs in a Textual worker, so the UI keeps taking keys while a model works; Esc
 cancels the worker, and the session stores the partial answer as cancelled.
+
+`maitre chat` shows the screen first and builds the runtime (agents, router, store, the
+Ollama probe) in a thread behind it: the user can type at once, and a message sent before
+the runtime is ready waits in the input and goes out when it is.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from contextlib import aclosing
 from functools import partial
 
 from rich.text import Text
-from textual import on, work
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widget import Widget
@@ -23,17 +28,22 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from agents.events import Error, Event, TurnStarted
-from router.session import Session
-from router.store import StoredTurn
-from router.routing import COMMAND_ALIASES, PREFIX_ALIASES
 from tui.history import HISTORY_PAGE, EarlierTurns, coalesce_text
 from tui.keymap import APP_ACTIONS, app_bindings, read_keymap
-from tui.runtime import Runtime
 from tui.screens import AskLine, HelpScreen, help_text
 from tui.widgets.chat_views import ChatView, ChatViews
 from tui.widgets.messages import AnswerMessage, NoticeLine, UserMessage
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import ChatSidebar
+
+if TYPE_CHECKING:  # the runtime's modules (router, agents, store) load behind the screen
+    from router.session import Session
+    from router.store import StoredTurn
+    from tui.runtime import Runtime
+    from tui.settings import Settings
+
+# What the app can do before its runtime is built.
+WITHOUT_RUNTIME = frozenset({"quit", "help", "toggle_sidebar", "focus_prompt", "cancel_turn", "command_palette"})
 
 
 def _when(timestamp: float) -> str:
@@ -60,15 +70,38 @@ class MaitreApp(App[None]):
     # Commands typed into the input that act on the app instead of going to an agent.
     APP_COMMANDS = ("new", "export", "help", "model")
 
-    def __init__(self, runtime: Runtime, session_id: str | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime | None = None,
+        session_id: str | None = None,
+        *,
+        settings: Settings | None = None,
+        load: Callable[[Settings], Runtime] | None = None,
+    ) -> None:
+        """Give a built `runtime`, or `settings` and `load` to build it behind the screen."""
         super().__init__()
-        self.runtime = runtime
+        if runtime is None and (settings is None or load is None):
+            raise ValueError("MaitreApp needs a runtime, or settings and a loader")
+        self._runtime = runtime
+        self.settings = runtime.settings if runtime is not None else settings
+        self._load = load
         self._session_id = session_id
         self.session: Session | None = None
         self.turn_worker: Worker[None] | None = None
         self.last_sent = ""
-        self.keymap = read_keymap(runtime.settings.keys)
+        self._send_when_ready = False
+        self.keymap = read_keymap(self.settings.keys)
         self.set_keymap(self.keymap.bindings)
+
+    @property
+    def ready(self) -> bool:
+        return self._runtime is not None
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the runtime is still loading")  # callers check `ready` first
+        return self._runtime
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -80,10 +113,42 @@ class MaitreApp(App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        if self._runtime is not None:
+            await self.start()
+            return
+        await self.query_one(ChatViews).show("starting")
+        self.query_one(StatusLine).update("starting: loading the agents, the router and the chats…")
+        self.query_one(PromptInput).focus()
+        self.load_runtime()
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load_runtime(self) -> None:
+        assert self._load is not None and self.settings is not None
+        try:
+            runtime = self._load(self.settings)
+        except Exception as exc:  # noqa: BLE001 - the user gets the sentence, then the shell
+            self.call_from_thread(self.exit, return_code=1, message=f"maitre could not start: {exc}")
+            return
+        self.call_from_thread(self.runtime_loaded, runtime)
+
+    async def runtime_loaded(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        await self.query_one(ChatViews).drop("starting")
+        await self.start()
+        self.refresh_bindings()
+        prompt = self.query_one(PromptInput)
+        if self._send_when_ready and prompt.text.strip():
+            self.post_message(PromptInput.Submitted(prompt, prompt.text))
+
+    async def start(self) -> None:
         await self.open_chat(self._session_id)
         messages = self.messages
         for note in [*self.runtime.notes, *self.keymap.problems]:
             await messages.mount(NoticeLine(Text(note)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Before the runtime is built there are no chats to act on: those keys wait.
+        return self.ready or action in WITHOUT_RUNTIME
 
     async def open_chat(self, session_id: str | None) -> None:
         """Show a stored chat (or a new one when None) in place of the current one."""
@@ -148,7 +213,7 @@ class MaitreApp(App[None]):
 
     @property
     def turn_running(self) -> bool:
-        return self.turn_worker is not None and self.turn_worker.is_running
+        return self.turn_worker is not None and not self.turn_worker.is_finished  # pending counts
 
     @on(PromptInput.Submitted)
     async def send(self, message: PromptInput.Submitted) -> None:
@@ -157,6 +222,10 @@ class MaitreApp(App[None]):
             return
         if self.turn_running:
             self.notify("A turn is still running: wait, or press Esc to cancel it.", severity="warning")
+            return
+        if not self.ready:
+            self._send_when_ready = True
+            self.notify("maitre is still starting: your message stays here and is sent when it is ready.")
             return
         command = text.strip().split()
         if command[0].startswith("/") and command[0][1:] in self.APP_COMMANDS:
@@ -199,6 +268,10 @@ class MaitreApp(App[None]):
                 prompt.move_cursor(prompt.document.end)
 
     def agent_commands(self) -> list[str]:
+        from router.routing import COMMAND_ALIASES, PREFIX_ALIASES
+
+        if not self.ready:
+            return []
         names = [agent.name for agent in self.runtime.registry]
         aliases = [alias for alias, target in {**PREFIX_ALIASES, **COMMAND_ALIASES}.items() if target in names]
         return names + aliases
@@ -243,7 +316,7 @@ class MaitreApp(App[None]):
         """The command palette (Ctrl+P): every action of the table in tui/keymap.py, one entry
         per agent (the next turn goes to it), and each stored chat to open."""
         yield from super().get_system_commands(screen)
-        if screen.is_modal:  # the palette over a dialog offers only Textual's own entries
+        if screen.is_modal or not self.ready:  # the palette over a dialog offers only Textual's own entries
             return
         for action in APP_ACTIONS:
             if action.id != "quit":  # Textual's own palette has Quit

@@ -95,11 +95,20 @@ def chat(ctx: click.Context, session_id: str | None) -> None:
     """Open the chat (the default command)."""
     from tui.app import MaitreApp
 
-    runtime = open_runtime(ctx)
+    def build(settings: Settings):  # type: ignore[no-untyped-def]
+        from tui.runtime import build_runtime  # imported in the loading thread: sklearn, agents…
+
+        return build_runtime(settings)
+
+    # The screen comes up first; the runtime is built behind it (see tui/app.py).
+    app = MaitreApp(session_id=session_id, settings=settings_from(ctx), load=build)
     try:
-        MaitreApp(runtime, session_id=session_id).run()
+        app.run()
     finally:
-        runtime.close()
+        if app.ready:
+            app.runtime.close()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @cli.command()

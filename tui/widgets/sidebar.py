@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -9,7 +11,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
-from router.store import SessionInfo
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads behind the screen
+    from router.store import SessionInfo
 
 
 class ChatItem(ListItem):
