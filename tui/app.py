@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
-from agents.events import Error, Event, TurnStarted
+from agents.events import Error, Event
 from router.session import Session
 from router.store import StoredTurn
 from tui.runtime import Runtime
@@ -112,8 +112,7 @@ class MaitreApp(App[None]):
             answer = AnswerMessage()
             await messages.mount(UserMessage(turn.text), answer)
             for event in turn.events:
-                if not isinstance(event, TurnStarted):
-                    await answer.add(event)
+                await answer.add(event)
             if turn.status == "running":  # the app stopped during this turn
                 await answer.finish("cancelled")
 
@@ -123,7 +122,18 @@ class MaitreApp(App[None]):
 
     @on(PromptInput.Submitted)
     async def send(self, message: PromptInput.Submitted) -> None:
-        text = message.text
+        await self.submit(message.text)
+
+    @on(AnswerMessage.RetryRequested)
+    async def retry(self, message: AnswerMessage.RetryRequested) -> None:
+        prompt = self.query_one(PromptInput)
+        if prompt.text.strip() == message.text.strip() and not self.turn_running:
+            prompt.clear()  # the failed turn's text was put back there; it is being sent now
+        await self.submit(message.text, clear_prompt=False)
+
+    async def submit(self, text: str, clear_prompt: bool = True) -> None:
+        """Send `text` as a turn (or run it as an app command); clears the input when asked."""
+        prompt = self.query_one(PromptInput)
         if not text.strip():
             return
         if self.turn_running:
@@ -131,10 +141,12 @@ class MaitreApp(App[None]):
             return
         command = text.strip().split()
         if command[0].startswith("/") and command[0][1:] in self.APP_COMMANDS:
-            message.prompt.clear()
+            if clear_prompt:
+                prompt.clear()
             await self.run_app_command(command[0][1:], command[1:])
             return
-        message.prompt.clear()
+        if clear_prompt:
+            prompt.clear()
         self.last_sent = text
         answer = AnswerMessage()
         messages = self.query_one("#messages", VerticalScroll)
