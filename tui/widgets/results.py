@@ -101,7 +101,7 @@ class SourcesList(Static):
             label = get("#") or number
             page = f"p. {get('page')}"
             printed = get("printed page")
-            if printed not in (None, "", get("page")):
+            if printed not in (None, "") and str(printed) != str(get("page")):
                 page += f" (printed {printed})"
             snippet = " ".join(str(get("snippet") or "").split())
             if len(snippet) > SNIPPET_CHARS:

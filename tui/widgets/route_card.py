@@ -120,6 +120,7 @@ def route_details(trace: RouteTrace) -> Text:
         text.append(f"Agent {started.agent} on {started.backend or '?'} · {started.model or '?'}\n")
     if not trace.tools:
         text.append("No tool calls.", style="dim")
+    text.rstrip()
     return text
 
 
@@ -163,7 +164,7 @@ class ToolCallView(Vertical):
         self.result.set_class(not result.ok, "-failed")
         self.result.update(Text(("→ " if result.ok else "✗ ") + (shown or "(empty result)") + ("…" if cut else "")))
         if cut and self.full is None:
-            self.full = Collapsible(Static(Text(result.content)), title=f"whole result ({len(result.content):,} chars)")
+            self.full = Collapsible(Static(Text(result.content), classes="tool-full"), title=f"whole result ({len(result.content):,} chars)")
             self.mount(self.full)
 
 
