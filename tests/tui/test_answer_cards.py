@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from tui.app import MaitreApp
@@ -85,7 +86,7 @@ async def test_the_route_card_expands_to_the_tool_calls_and_is_the_same_after_a_
         first, second = (plain(v.args) + "\n" + plain(v.result) for v in views)
         assert "attempt: 1" in first and BAD_SQL in first and "✗" in first and "regin" in first.split("\n", 2)[-1]
         assert "attempt: 2" in second and "JOIN stores" in second and "5 rows" in second
-        details = plain(card.details)
+        details = plain(card.details.route)
         assert "Route: sql by explicit" in details and "Agent sql on replay · replay" in details
         live = (summary, details, [plain(v.args) + plain(v.result) for v in views])
 
@@ -98,10 +99,10 @@ async def test_the_route_card_expands_to_the_tool_calls_and_is_the_same_after_a_
         reloaded = app.query_one(AnswerMessage)
         assert reloaded.card.summary.split(" · turn ")[0] == summary.split(" · turn ")[0]
         assert reloaded.card.summary == summary
-        await pilot.click(reloaded.card._title)
+        await pilot.click(reloaded.card)
         await pilot.pause()
         views = list(reloaded.query(ToolCallView))
-        assert (reloaded.card.summary, plain(reloaded.card.details),
+        assert (reloaded.card.summary, plain(reloaded.card.details.route),
                 [plain(v.args) + plain(v.result) for v in views]) == live
 
 
@@ -111,7 +112,8 @@ async def test_a_route_card_lists_candidates_reason_and_cuts_long_results():
 
     class Host(App[None]):  # the card alone
         def compose(self):  # type: ignore[no-untyped-def]
-            yield RouteCard()
+            with Vertical():
+                yield RouteCard()
 
     async with Host().run_test() as pilot:
         card = pilot.app.query_one(RouteCard)
@@ -126,10 +128,10 @@ async def test_a_route_card_lists_candidates_reason_and_cuts_long_results():
         assert card.summary == "pdf · classifier · 82% · route 4 ms · turn 2.5 s · 1 tool call"
         card.collapsed = False
         await pilot.pause()
-        details = plain(card.details)
+        details = plain(card.details.route)
         assert "threshold 0.55" in details and "classifier is sure enough" in details
         assert "pdf" in details and "0.82" in details and "sql" in details and "0.11" in details
-        view = card.query_one(ToolCallView)
+        view = card.details.query_one(ToolCallView)
         assert "query: revenue 2023" in plain(view.args) and "k: 6" in plain(view.args)
         shown = plain(view.result)
         assert "passage line 0" in shown and "passage line 150" not in shown and shown.endswith("…")
