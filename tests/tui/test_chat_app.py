@@ -76,6 +76,8 @@ async def test_escape_cancels_a_running_turn_and_keeps_the_partial_answer(replay
         await wait_for(pilot, lambda: not app.turn_running)
         answer = app.query_one(AnswerMessage)
         assert answer.has_class("-cancelled")
+        assert answer.card.has_class("-cancelled") and answer.card.summary.endswith(" · cancelled")
+        assert " · turn " in answer.card.summary  # timed like a finished turn
         assert 0 < len(answer.text) < len(words)
         [turn] = runtime.store.load_turns(app.session.id)
         assert turn.status == "cancelled" and turn.answer == answer.text
@@ -89,6 +91,7 @@ async def test_an_error_is_shown_inline_and_the_text_returns_to_the_input(replay
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(ErrorLine))
         assert app.query_one(AnswerMessage).has_class("-error")
+        assert app.query_one(AnswerMessage).card.has_class("-error")
         assert app.query_one(PromptInput).text == "@chat hello there"
 
 

@@ -106,13 +106,14 @@ class AnswerMessage(Vertical, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("c", "copy_text", "Copy answer"),
-        Binding("y", "copy_code", "Copy code"),
-        Binding("o", "open_chart", "Open chart"),
-        Binding("r", "retry", "Retry"),
-        Binding("enter", "toggle_card", "Route details"),
-        Binding("up", "focus_answer(-1)", "Previous", show=False),
-        Binding("down", "focus_answer(1)", "Next", show=False),
+        # The ids are the names a `[keys]` table (Textual's keymap) rebinds them by.
+        Binding("c", "copy_text", "Copy answer", id="copy_answer"),
+        Binding("y", "copy_code", "Copy code", id="copy_code"),
+        Binding("o", "open_chart", "Open chart", id="open_chart"),
+        Binding("r", "retry", "Retry", id="retry_turn"),
+        Binding("enter", "toggle_card", "Route details", id="route_details"),
+        Binding("up", "focus_answer(-1)", "Previous answer", show=False, id="previous_answer"),
+        Binding("down", "focus_answer(1)", "Next answer", show=False, id="next_answer"),
     ]
 
     class RetryRequested(Message):
