@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -25,6 +26,9 @@ from tools.seo.pipeline import (
     GateWaiting, JobDone, JobStopped, PipelineDeps, SeoPipeline, StepFinished, StepNote, StepStarted, Update,
 )
 from tools.seo.steps import outline_markdown
+
+if TYPE_CHECKING:
+    from tools.seo.audit import AuditReport
 
 _JOB_ID = re.compile(r"\b(\d{8}-\d{6}-[0-9a-f]{6})\b")
 _APPROVE = re.compile(r"^\s*(ok|okay|yes|y|approve[d]?|go( on)?|continue|lgtm|looks good)\W*$", re.IGNORECASE)
@@ -101,7 +105,14 @@ def to_events(update: Update, jobs: JobStore) -> list[Event]:
     assert isinstance(update, JobDone)
     files = "\n".join(f"- {name}: {path}" for name, path in update.files.items())
     return [Notice(message=checklist(jobs, update.job_id)),
-            TextDelta(text=f"{update.markdown}\n\n**Audit:** {update.report.summary()}\n\nFiles:\n{files}\n")]
+            TextDelta(text=f"{update.markdown}\n\n**Audit:** {update.report.summary()}\n\nFiles:\n{files}\n"),
+            audit_table(update.report)]
+
+
+def audit_table(report: AuditReport) -> TableResult:
+    """The audit's checks as rows, so the UI shows them as a table (status: pass, warn or fail)."""
+    return TableResult(columns=["check", "status", "measured", "expected", "note"],
+                       rows=[[c.label, c.status, c.value, c.expected, c.message] for c in report.checks])
 
 
 class SeoAgent(Agent):

@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
-from agents.events import Error, Event, TurnStarted
+from agents.events import Error, Event
 from tui.history import HISTORY_PAGE, EarlierTurns, coalesce_text
 from tui.keymap import APP_ACTIONS, app_bindings, read_keymap
 from tui.screens import AskLine, HelpScreen, help_text
@@ -199,8 +199,7 @@ class MaitreApp(App[None]):
         await messages.mount_all(widgets, before=before)
         for turn, answer in zip(turns, answers):
             for event in coalesce_text(turn.events):
-                if not isinstance(event, TurnStarted):
-                    await answer.add(event)
+                await answer.add(event)  # TurnStarted too: Retry resends its text
             if turn.status == "running":  # the app stopped during this turn
                 await answer.finish("cancelled")
 
@@ -217,7 +216,18 @@ class MaitreApp(App[None]):
 
     @on(PromptInput.Submitted)
     async def send(self, message: PromptInput.Submitted) -> None:
-        text = message.text
+        await self.submit(message.text)
+
+    @on(AnswerMessage.RetryRequested)
+    async def retry(self, message: AnswerMessage.RetryRequested) -> None:
+        prompt = self.query_one(PromptInput)
+        if prompt.text.strip() == message.text.strip() and not self.turn_running:
+            prompt.clear()  # the failed turn's text was put back there; it is being sent now
+        await self.submit(message.text, clear_prompt=False)
+
+    async def submit(self, text: str, clear_prompt: bool = True) -> None:
+        """Send `text` as a turn (or run it as an app command); clears the input when asked."""
+        prompt = self.query_one(PromptInput)
         if not text.strip():
             return
         if self.turn_running:
@@ -229,14 +239,16 @@ class MaitreApp(App[None]):
             return
         command = text.strip().split()
         if command[0].startswith("/") and command[0][1:] in self.APP_COMMANDS:
-            message.prompt.clear()
+            if clear_prompt:
+                prompt.clear()
             await self.run_app_command(command[0][1:], command[1:])
             return
         if self.unknown_command(command[0]):
             # Kept in the input: most likely a typo of a command the user can fix.
             self.notify(f"There is no command {command[0]}: {self.command_list()}.", severity="error")
             return
-        message.prompt.clear()
+        if clear_prompt:
+            prompt.clear()
         self.last_sent = text
         answer = AnswerMessage()
         messages = self.messages

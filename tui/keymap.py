@@ -52,6 +52,13 @@ INPUT_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
+def answer_bindings() -> list[Binding]:
+    """The keys of a focused answer (copy, open chart, retry…), rebindable by their ids too."""
+    from tui.widgets.messages import AnswerMessage
+
+    return [b for b in AnswerMessage.BINDINGS if isinstance(b, Binding) and b.id]
+
+
 def app_bindings(actions: tuple[AppAction, ...] = APP_ACTIONS) -> list[Binding]:
     return [
         Binding(a.keys, a.action, a.title, show=a.show, priority=a.priority, id=a.id)
@@ -76,7 +83,7 @@ def _keys(value: str) -> frozenset[str]:
 
 
 def read_keymap(keys: Mapping[str, str], actions: tuple[AppAction, ...] = APP_ACTIONS) -> Keymap:
-    known = {a.id for a in actions}
+    known = {a.id for a in actions} | {b.id for b in answer_bindings() if b.id}
     bindings: dict[str, str] = {}
     problems: list[str] = []
     for name, value in keys.items():
@@ -101,6 +108,8 @@ def read_keymap(keys: Mapping[str, str], actions: tuple[AppAction, ...] = APP_AC
 def key_label(keys: str) -> str:
     """"ctrl+n,f5" → "Ctrl+N, F5", for the help screen."""
     def one(key: str) -> str:
+        if len(key) == 1:
+            return key  # a plain letter: "c", not "C" (which reads as Shift+C)
         return "+".join(part.upper() if len(part) == 1 else part.capitalize() for part in key.split("+"))
 
     return ", ".join(one(k) for k in keys.split(",") if k)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown
 
-from tui.keymap import APP_ACTIONS, INPUT_KEYS, Keymap, key_label
+from tui.keymap import APP_ACTIONS, INPUT_KEYS, Keymap, answer_bindings, key_label
 
 def help_text(keymap: Keymap, agents: list[str]) -> str:
     """The help screen, from the action table and the user's rebindings, so it is always true."""
@@ -17,8 +17,12 @@ def help_text(keymap: Keymap, agents: list[str]) -> str:
     rows = [f"| {key_label(','.join(sorted(k)))} | {INPUT_KEYS[name][1]} |" for name, k in keys]
     for action in APP_ACTIONS:
         bound = keymap.bindings.get(action.id, action.keys)
-        rows.append(f"| {key_label(bound) or 'Ctrl+P'} | {action.title} (`{action.id}`) |")
+        rows.append(f"| {key_label(bound) or 'palette'} | {action.title} (`{action.id}`) |")
     rows.append("| Ctrl+P | command palette: every action, every agent, every chat |")
+    answer_rows = [
+        f"| {key_label(keymap.bindings.get(b.id, b.key))} | {b.description} (`{b.id}`) |"
+        for b in answer_bindings() if b.id
+    ]
     commands = [f"| /{name} … | send this turn to the {name} agent |" for name in agents]
     return "\n".join([
         "# maitre — help",
@@ -29,6 +33,12 @@ def help_text(keymap: Keymap, agents: list[str]) -> str:
         "| key | does |",
         "| --- | --- |",
         *rows,
+        "",
+        "On an answer (Shift+Tab from the input, then ↑/↓ between answers):",
+        "",
+        "| key | does |",
+        "| --- | --- |",
+        *answer_rows,
         "",
         "Rebind any of these by its name in the settings file: `[keys]` `new_chat = \"ctrl+t\"`.",
         "",

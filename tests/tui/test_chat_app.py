@@ -6,7 +6,7 @@ from textual.widgets import Markdown
 
 from agents.events import TextDelta
 from tui.app import MaitreApp
-from tui.widgets.messages import AnswerMessage, ErrorLine, RouteBadge, UserMessage
+from tui.widgets.messages import AnswerMessage, ErrorLine, UserMessage
 from tui.widgets.prompt_input import PromptInput
 
 
@@ -33,7 +33,7 @@ async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(KEY_NAMES.get(ch, ch))
 
 
-async def test_send_streams_the_answer_under_a_route_badge(replay_runtime):
+async def test_send_streams_the_answer_under_a_route_card(replay_runtime):
     runtime = replay_runtime(["Paris is the **capital** of France."], delay_s=0.005)
     app = MaitreApp(runtime)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -42,7 +42,7 @@ async def test_send_streams_the_answer_under_a_route_badge(replay_runtime):
         await wait_for(pilot, lambda: not app.turn_running and app.query(AnswerMessage))
         answer = app.query_one(AnswerMessage)
         assert answer.text == "Paris is the **capital** of France."
-        assert "chat ·" in str(answer.badge.render())
+        assert answer.card.summary.startswith("chat · explicit")
         assert app.query_one(UserMessage).text == "@chat capital of france?"
         assert app.query_one(PromptInput).text == ""  # sent, so cleared
         assert "replay" in str(app.query_one("#status").render())
@@ -83,6 +83,8 @@ async def test_escape_cancels_a_running_turn_and_keeps_the_partial_answer(replay
         await wait_for(pilot, lambda: not app.turn_running)
         answer = app.query_one(AnswerMessage)
         assert answer.has_class("-cancelled")
+        assert answer.card.has_class("-cancelled") and answer.card.summary.endswith(" · cancelled")
+        assert " · turn " in answer.card.summary  # timed like a finished turn
         assert 0 < len(answer.text) < len(words)
         [turn] = runtime.store.load_turns(app.session.id)
         assert turn.status == "cancelled" and turn.answer == answer.text
@@ -96,6 +98,7 @@ async def test_an_error_is_shown_inline_and_the_text_returns_to_the_input(replay
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(ErrorLine))
         assert app.query_one(AnswerMessage).has_class("-error")
+        assert app.query_one(AnswerMessage).card.has_class("-error")
         assert app.query_one(PromptInput).text == "@chat hello there"
 
 
@@ -112,7 +115,7 @@ async def test_a_reopened_chat_shows_its_whole_trace(replay_runtime):
         assert [m.text for m in app.query(UserMessage)] == ["@chat first", "@chat second"]
         answers = list(app.query(AnswerMessage))
         assert [a.text for a in answers] == ["First answer.", "Second answer."]
-        assert all("chat" in str(a.badge.render()) for a in answers)
+        assert all(a.card.summary.startswith("chat") for a in answers)
 
 
 async def test_typing_stays_responsive_while_an_answer_streams_fast(replay_runtime):
