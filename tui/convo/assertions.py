@@ -11,7 +11,7 @@ Conventions that agents follow so a conversation can assert on them:
   "[1] annual-report.pdf p.12" satisfies {file: annual-report.pdf, page: 12}.
 - plan.mode: a Notice message or the RouteDecided reason says "mode MODE" (also "mode: MODE",
   "Mode tot, because…"), or the planner's summary notice starts with it ("tot/bfs (b=2…): 9 nodes");
-  plan.min_nodes counts PlanNode events.
+  plan.min_nodes counts distinct PlanNode ids (a node is re-sent when its score or state changes).
 - sql_contains: the SQL is ToolCall.arguments["sql"] or TableResult.sql; every fragment must
   appear (case-insensitive) in one statement.
 """
@@ -262,7 +262,8 @@ def check_cites(want: list[CiteExpect], record: TurnRecord) -> str | None:
 
 def check_plan(want: PlanExpect, record: TurnRecord) -> str | None:
     problems = []
-    nodes = record.of(PlanNode)
+    # The planner re-sends a node each time its score or state changes: count nodes, not updates.
+    nodes = {e.node_id for e in record.of(PlanNode)}
     if want.min_nodes is not None and len(nodes) < want.min_nodes:
         problems.append(f"expected at least {want.min_nodes} plan nodes, got {len(nodes)}")
     if want.mode is not None:
