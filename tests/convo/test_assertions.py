@@ -104,6 +104,30 @@ def test_plan_mode_and_nodes_follow_the_planner_convention():
     assert failures({"plan": {"mode": "cot"}}, record)[0].startswith("plan: no notice says mode cot")
 
 
+def test_min_nodes_counts_nodes_not_their_updates():
+    # A node scored then pruned is sent three times; the tree still has two nodes.
+    updates = [PlanNode(node_id=n, depth=1, state=s) for n in ("n1", "n2") for s in ("proposed", "proposed", "pruned")]
+    record = TurnRecord(index=0, user="make 24", events=[*updates, TurnDone(turn_id="t")])
+    assert failures({"plan": {"min_nodes": 2}}, record) == []
+    assert failures({"plan": {"min_nodes": 3}}, record) == ["plan: expected at least 3 plan nodes, got 2"]
+
+
+@pytest.mark.parametrize("summary, mode, passes", [
+    ("tot/bfs (b=2, d=3, k=2): 9 nodes, 1,200 tokens, 9 model calls, 4.0 s.", "tot", True),
+    ("cot: 4 nodes, 300 tokens, 1 model calls, 1.0 s.", "cot", True),
+    ("branches (5 chains, majority vote): 6 nodes, 900 tokens, 5 model calls, 2.0 s.", "branches", True),
+    ("cot: 4 nodes, 300 tokens, 1 model calls, 1.0 s.", "tot", False),
+    ("Planner settings: tot is not a number.", "tot", False),
+])
+def test_a_mode_the_user_typed_is_read_from_the_planners_summary(summary, mode, passes):
+    # `/plan cot …` chooses the mode, so no "Mode cot, because" notice exists: only the summary.
+    record = TurnRecord(index=0, user=f"/plan {mode} how long?", events=[
+        RouteDecided(agent="planner", stage="explicit", confidence=1.0, reason="the turn starts with @planner"),
+        Notice(message=summary), TurnDone(turn_id="t"),
+    ])
+    assert (failures({"plan": {"mode": mode}}, record) == []) is passes
+
+
 def test_clarify_and_errors_and_ignored_turns():
     clarify = TurnRecord(index=0, user="show me", events=[
         RouteDecided(agent="clarify", stage="llm", confidence=0.4, reason="sql or pdf?"),

@@ -157,3 +157,17 @@ def test_a_long_turn_is_recorded_as_a_hash_and_an_edit_to_it_is_caught():
     assert len(recorded.user) < 200 and recorded.user_sha256
     assert recorded.matches(long) and not recorded.matches(long + "!")
     assert RecordedTurn.of("short").model_dump(exclude_none=True) == {"user": "short"}
+
+
+def test_here_in_a_turn_is_the_conversation_folder_and_reports_keep_the_text_as_written(tmp_path):
+    # `/ingest {here}/report.pdf` must find files beside the conversation whatever the cwd.
+    path = write_convo(tmp_path, "h", (
+        "settings: {agents: {pdf: {embedder: none}}}\n"
+        "turns:\n"
+        f"  - user: '@pdf ingest {{here}}/missing.pdf'\n"
+        f"    expect: {{route: pdf, notice: ['{tmp_path}/missing.pdf does not exist']}}\n"
+    ))
+    write_cassette(tmp_path, "h", {"responses": []})
+    result = run(path)
+    assert result.passed, result.failure_lines()
+    assert result.turns[0].user == "@pdf ingest {here}/missing.pdf"

@@ -10,7 +10,8 @@ Conventions that agents follow so a conversation can assert on them:
   "FILE p.N" (also "FILE, page N", "FILE pp.N-M"); a source list such as
   "[1] annual-report.pdf p.12" satisfies {file: annual-report.pdf, page: 12}.
 - plan.mode: a Notice message or the RouteDecided reason says "mode MODE" (also "mode: MODE",
-  "Mode tot, because…"); plan.min_nodes counts PlanNode events.
+  "Mode tot, because…"), or the planner's summary notice starts with it ("tot/bfs (b=2…): 9 nodes");
+  plan.min_nodes counts distinct PlanNode ids (a node is re-sent when its score or state changes).
 - sql_contains: the SQL is ToolCall.arguments["sql"] or TableResult.sql; every fragment must
   appear (case-insensitive) in one statement.
 """
@@ -261,13 +262,18 @@ def check_cites(want: list[CiteExpect], record: TurnRecord) -> str | None:
 
 def check_plan(want: PlanExpect, record: TurnRecord) -> str | None:
     problems = []
-    nodes = record.of(PlanNode)
+    # The planner re-sends a node each time its score or state changes: count nodes, not updates.
+    nodes = {e.node_id for e in record.of(PlanNode)}
     if want.min_nodes is not None and len(nodes) < want.min_nodes:
         problems.append(f"expected at least {want.min_nodes} plan nodes, got {len(nodes)}")
     if want.mode is not None:
-        pattern = re.compile(rf"\bmode\s*[:=]?\s*`?{re.escape(want.mode)}\b", re.IGNORECASE)
+        mode = re.escape(want.mode)
+        pattern = re.compile(rf"\bmode\s*[:=]?\s*`?{mode}\b", re.IGNORECASE)
+        # A mode the user typed (`/plan cot …`) gets no "Mode cot, because" notice; the planner's
+        # closing summary names it instead: "cot: 4 nodes, …" or "tot/bfs (b=2, d=3, k=2): 9 nodes, …".
+        summary = re.compile(rf"^{mode}(?:/\w+)?(?:\s*\([^)]*\))?:\s*\d+ nodes\b", re.IGNORECASE)
         said = [e.message for e in record.of(Notice)] + ([record.route.reason] if record.route else [])
-        if not any(pattern.search(text) for text in said):
+        if not any(pattern.search(text) or summary.search(text) for text in said):
             problems.append(f"no notice says mode {want.mode} (notices: {[shorten(s, 80) for s in said] or 'none'})")
     return "; ".join(problems) or None
 

@@ -258,7 +258,8 @@ class ConversationRun:
                     responses = len(self.tape.responses)
                 if self.recorder is not None:
                     self.recorder.turn = index + 1
-                record = await self._send(session, index, turn.user)
+                record = await self._send(session, index, turn.user.replace("{here}", str(self.convo.folder)))
+                record.user = turn.user  # reports and failures show the turn as written
                 judged: list[Failure] = []
                 replay_error: str | None = None
                 if turn.expect.judge is not None:
