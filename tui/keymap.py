@@ -28,13 +28,15 @@ class AppAction:
     title: str  # the palette's title and the help screen's words
     help: str = ""
     show: bool = False  # shown in the footer
+    label: str = ""  # the footer's short word; the title when empty
     priority: bool = False
 
 
 APP_ACTIONS: tuple[AppAction, ...] = (
-    AppAction("cancel", "cancel_turn", "escape", "Cancel the running turn", "the partial answer is kept", show=True),
+    AppAction("cancel", "cancel_turn", "escape", "Cancel the running turn", "the partial answer is kept", show=True,
+              label="Cancel"),
     AppAction("new_chat", "new_chat", "ctrl+n", "New chat", "start an empty chat", show=True),
-    AppAction("toggle_sidebar", "toggle_sidebar", "ctrl+b", "Show or hide the chats sidebar", show=True),
+    AppAction("toggle_sidebar", "toggle_sidebar", "ctrl+b", "Show or hide the chats sidebar", show=True, label="Chats"),
     AppAction("rename_chat", "rename_chat", "f2", "Rename this chat"),
     AppAction("delete_chat", "delete_chat", "delete", "Delete the highlighted chat", "in the sidebar"),
     AppAction("export_md", "export('md')", "", "Export this chat to Markdown", "a file under the data folder"),
@@ -61,7 +63,7 @@ def answer_bindings() -> list[Binding]:
 
 def app_bindings(actions: tuple[AppAction, ...] = APP_ACTIONS) -> list[Binding]:
     return [
-        Binding(a.keys, a.action, a.title, show=a.show, priority=a.priority, id=a.id)
+        Binding(a.keys, a.action, a.label or a.title, show=a.show, priority=a.priority, tooltip=a.title, id=a.id)
         for a in actions
         if a.keys  # an action without a default key is still in the palette and rebindable
     ]
