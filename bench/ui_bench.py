@@ -2,9 +2,10 @@
 
     python bench/ui_bench.py [--turns 250] [--switches 20]
 
-- cold start: `maitre chat` started in a pseudo-terminal until its screen shows the status
-  line (the chat is open and takes keys), against a bare Textual app (a Footer and a
-  TextArea) started the same way in the same run. Target: under 1.5 s.
+- cold start: `maitre chat` started in a pseudo-terminal until its screen is up and takes keys
+  (the status line says "starting"), against a bare Textual app (a Footer and a TextArea)
+  started the same way in the same run. Target: under 1.5 s. Also reported: until the
+  runtime behind the screen is built and a sent turn would be answered ("ready").
 - switching: two stored chats of 500 messages each (250 turns), both opened once, then
   switched back and forth in a headless app; the first opening of each is reported too.
   Target: under 200 ms.
@@ -82,11 +83,13 @@ def cold_start(data_dir: Path, runs: int) -> dict[str, float]:
     env = {**os.environ, "TERM": "xterm-256color", "MAITRE_CONFIG": "", "MAITRE_DATA_DIR": str(data_dir)}
     maitre = [sys.executable, "-m", "tui", "--backend", "embedded", "chat"]
     bare = [sys.executable, "-c", BARE_APP]
-    ours = [seconds_until_screen_shows(maitre, b"asked for", env) for _ in range(runs)]
+    ours = [seconds_until_screen_shows(maitre, b"starting", env) for _ in range(runs)]
+    ready = [seconds_until_screen_shows(maitre, b"asked for", env) for _ in range(runs)]
     anchor = [seconds_until_screen_shows(bare, b"bare app ready", env) for _ in range(runs)]
     median = statistics.median(ours)
     return {
         "maitre_s": round(median, 3),
+        "maitre_ready_s": round(statistics.median(ready), 3),
         "bare_textual_s": round(statistics.median(anchor), 3),
         "vs_bare_textual": round(median / statistics.median(anchor), 2),
         "target_s": TARGET_START_S,
@@ -196,7 +199,7 @@ def memory(data_dir: Path, chats: int = 20) -> dict[str, float | int]:
         "chats_loaded": views,
         "messages_per_chat": 100,
         "rss_one_empty_chat_mb": round(empty, 1),
-        "rss_20_chats_mb": round(loaded, 1),
+        "rss_chats_loaded_mb": round(loaded, 1),
         "target_mb": TARGET_RSS_MB,
         "vs_target": round(loaded / TARGET_RSS_MB, 3),
     }
@@ -221,7 +224,7 @@ def main() -> None:
         "targets_met": {
             "cold_start_under_1_5_s": start["maitre_s"] < TARGET_START_S,
             "switch_under_200_ms": switch["switch_p50_ms"] < TARGET_SWITCH_MS,
-            "rss_20_chats_under_300_mb": rss["rss_20_chats_mb"] < TARGET_RSS_MB,
+            "rss_20_chats_under_300_mb": rss["rss_chats_loaded_mb"] < TARGET_RSS_MB and rss["chats_loaded"] >= 20,
         },
     }
     print(json.dumps(result))

@@ -188,7 +188,7 @@ class MaitreApp(App[None]):
         """Mount stored turns (all at once: one layout pass, not one per event), at the end of
         the list or before `before`; then an "earlier turns" button if older ones exist."""
         messages = self.messages
-        answers = [AnswerMessage() for _ in turns]
+        answers = [AnswerMessage(restoring=True) for _ in turns]
         widgets = [w for turn, answer in zip(turns, answers) for w in (UserMessage(turn.text), answer)]
         if turns and self.session is not None and (older := self.runtime.store.count_turns(
             self.session.id, before_seq=turns[0].seq

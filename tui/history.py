@@ -15,7 +15,7 @@ from textual.widgets import Button
 from agents.events import Event, TextDelta
 
 # Turns shown when a chat opens, and added by each press of "earlier turns".
-HISTORY_PAGE = 20
+HISTORY_PAGE = 10
 
 
 def coalesce_text(events: Iterable[Event]) -> list[Event]:

@@ -111,3 +111,33 @@ def test_send_and_newline_cannot_share_a_key():
     assert keymap.send == {"ctrl+s"}
     assert keymap.newline == {"ctrl+j"}
     assert "both send and newline" in keymap.problems[0]
+
+
+async def test_slash_commands_and_the_remaining_keys_act_on_the_app(replay_runtime):
+    from tui.widgets.sidebar import ChatSidebar
+
+    runtime = replay_runtime(["First answer."])
+    app = MaitreApp(runtime)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_turn(pilot, app, "@chat hello")
+        first = app.session.id
+        await type_text(pilot, "/export jsonl")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (runtime.settings.data_dir / "exports" / f"chat-{first[:8]}.jsonl").exists())
+        await type_text(pilot, "/help")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        await type_text(pilot, "/new")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.id != first)
+        assert not app.messages.query(UserMessage)
+        sidebar = app.query_one(ChatSidebar)
+        await pilot.press("ctrl+b")
+        assert not sidebar.display
+        await pilot.press("ctrl+b")
+        assert sidebar.display
+        app.query_one("#chat-search").focus()
+        await pilot.press("ctrl+l")
+        assert app.focused is app.query_one(PromptInput)

@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 import pyphen
-from textstat.textstat import textstatistics
+
+if TYPE_CHECKING:  # textstat imports NLTK, SciPy and scikit-learn: ~2 s, paid at the first audit
+    from textstat.textstat import textstatistics
 
 from tools.seo.text import words
 
@@ -43,6 +47,8 @@ def _cmudict_installed() -> bool:
 
 @lru_cache(maxsize=16)
 def _scorer(language: str) -> textstatistics:
+    from textstat.textstat import textstatistics
+
     scorer = textstatistics()
     scorer.set_lang(language)
     scorer.set_rounding(True, 2)

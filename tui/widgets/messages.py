@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -89,6 +90,23 @@ class ErrorLine(Horizontal):
             yield Button("Retry", variant="warning", compact=True, classes="retry")
 
 
+class AnswerText(Static):
+    """A finished answer's Markdown, drawn by Rich in one widget.
+
+    Textual's Markdown widget, which the answer streams into, costs about 700 KB per answer
+    (a parser and a widget per block); chats of hundreds of answers kept open all day would
+    hold hundreds of MB. Rich draws the same Markdown from one renderable for about 30 KB.
+    """
+
+    DEFAULT_CSS = """
+    AnswerText { padding: 0 1; }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(RichMarkdown(text, code_theme="monokai", inline_code_lexer="text"))
+        self.text = text
+
+
 class AnswerMessage(Vertical, can_focus=True):
     """One answer: route card, streamed Markdown, then whatever else the agent sent."""
 
@@ -123,10 +141,14 @@ class AnswerMessage(Vertical, can_focus=True):
             super().__init__()
             self.text = text
 
-    def __init__(self, prompt: str = "") -> None:
+    def __init__(self, prompt: str = "", *, restoring: bool = False) -> None:
+        """`restoring`: the events come from the store, all at once, so the text is drawn once
+        when the turn's end arrives instead of being streamed."""
         super().__init__()
         self.card = RouteCard()
-        self.body = Markdown("")
+        # While restoring there is nothing to stream into: no Markdown widget (nor its parser).
+        self.body: Markdown | AnswerText | None = None if restoring else Markdown("")
+        self.restoring = restoring
         self._stream: MarkdownStream | None = None
         self.prompt_text = prompt  # what the user sent, for a retry
         self.text = ""
@@ -138,10 +160,12 @@ class AnswerMessage(Vertical, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.card
-        yield self.body
+        if self.body is not None:
+            yield self.body
 
     def _markdown_stream(self) -> MarkdownStream:
         if self._stream is None:
+            assert isinstance(self.body, Markdown)
             self._stream = Markdown.get_stream(self.body)
         return self._stream
 
@@ -155,7 +179,8 @@ class AnswerMessage(Vertical, can_focus=True):
             self.card.record(event)
         elif isinstance(event, TextDelta):
             self.text += event.text
-            await self._markdown_stream().write(event.text)
+            if not self.restoring:
+                await self._markdown_stream().write(event.text)
         elif isinstance(event, Notice):
             steps = parse_checklist(event.message)
             if steps is not None:
@@ -214,6 +239,15 @@ class AnswerMessage(Vertical, can_focus=True):
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
+        if self.text and not isinstance(self.body, AnswerText):
+            # A finished answer is drawn by one light widget (see AnswerText).
+            finished = AnswerText(self.text)
+            if self.body is None:
+                await self.mount(finished, after=self.plan_tree or self.card)
+            else:
+                await self.mount(finished, after=self.body)
+                await self.body.remove()
+            self.body = finished
         if status != "ok":
             self.card.set_status(status)
         if status == "cancelled":
