@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -91,6 +92,14 @@ PREFIX_ALIASES: dict[str, str] = {"plan": "planner"}
 COMMAND_ALIASES: dict[str, str] = {"ingest": "pdf"}
 
 
+@lru_cache(maxsize=8)
+def shared_classifier(examples: tuple[tuple[str, tuple[str, ...]], ...]) -> ExampleClassifier:
+    """Routers built from the same examples share one fitted classifier (read-only once
+    fitted): the conversation runner and the tests build a router per conversation, and the
+    fit is most of that cost."""
+    return ExampleClassifier({label: list(texts) for label, texts in examples})
+
+
 def explicit_prefix(text: str, known: Sequence[str]) -> tuple[str, str] | None:
     """`@sql how many…` or `/sql how many…` → ("sql", "how many…"); None when no agent prefix."""
     match = _PREFIX.match(text)
@@ -142,7 +151,10 @@ class CascadeRouter:
             examples[OUT_OF_SCOPE] = router_examples("router_out_of_scope", prompts_dir)
         if CLARIFY not in examples:
             examples[CLARIFY] = router_examples("router_ambiguous", prompts_dir)
-        self.classifier = ExampleClassifier(examples, embedder=embedder)
+        self.classifier = (
+            ExampleClassifier(examples, embedder=embedder) if embedder is not None
+            else shared_classifier(tuple((label, tuple(texts)) for label, texts in examples.items()))
+        )
         self.stage2: RouterModelStage | None = None
         if models is not None and self.config.llm:
             self.stage2 = RouterModelStage(models, agents, timeout_s=self.config.llm_timeout_s, prompts_dir=prompts_dir)
