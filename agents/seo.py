@@ -21,7 +21,7 @@ from agents.events import Error, Event, Notice, TableResult, TextDelta, ToolCall
 from prompts import load_examples, render_prompt
 from tools.seo.brief import BriefError, brief_from_mapping, fields_from_text
 from tools.seo.config import SeoSettings
-from tools.seo.jobs import STEPS, JobNotFound, JobRecord, JobStore
+from tools.seo.jobs import STEP_MARKS, STEPS, JobNotFound, JobRecord, JobStore
 from tools.seo.pipeline import (
     GateWaiting, JobDone, JobStopped, PipelineDeps, SeoPipeline, StepFinished, StepNote, StepStarted, Update,
 )
@@ -38,9 +38,6 @@ _RERUN = re.compile(rf"\b(?:re-?run|redo|again)\b.*?\b({_STEP_WORDS})\b|\b({_STE
 _SHOW = re.compile(rf"^\s*(?:show|see|print)\s+(?:the\s+)?({_STEP_WORDS}|article|report)\b", re.IGNORECASE)
 _FIELD_ONLY = re.compile(r"^\s*[-*]?\s*(topic|keyword|audience|language|lang|length|words|urls?|notes|tone)\s*[:=]",
                          re.IGNORECASE)
-MARKS = {"done": "✓", "failed": "✗", "running": "…", "waiting": "?", "pending": "·"}
-
-
 class SeoSettingsError(ValueError):
     """The [agents.seo] settings do not parse; the message names the bad fields."""
 
@@ -81,7 +78,7 @@ def checklist(jobs: JobStore, job_id: str) -> str:
     for record in jobs.steps(job.id):
         state = "waiting" if job.state == "waiting" and job.step == record.name else record.state
         detail = record.message if record.state in ("done", "failed") else ""
-        lines.append(f"{MARKS[state]} {record.name}" + (f" — {detail}" if detail else ""))
+        lines.append(f"{STEP_MARKS[state]} {record.name}" + (f" — {detail}" if detail else ""))
     return "\n".join(lines)
 
 

@@ -51,6 +51,9 @@ class McpServerConfig(BaseModel):
         return shlex.join([self.command, *self.args]) if self.command else str(self.url)
 
 
+DISABLED = "disabled in settings"
+
+
 @dataclass
 class McpServerReport:
     name: str
@@ -59,6 +62,11 @@ class McpServerReport:
     loaded: bool
     tools: list[str] = field(default_factory=list)
     error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """It should have loaded and did not (a server switched off in settings did not fail)."""
+        return not self.loaded and self.error != DISABLED
 
 
 def server_params(config: McpServerConfig) -> Any:
@@ -117,7 +125,7 @@ async def discover_mcp_tools(servers: dict[str, McpServerConfig]) -> tuple[list[
     results = await asyncio.gather(*(_discover(name, cfg) for name, cfg in enabled.items()))
     tools = [(report.name, tool) for found, report in results for tool in found]
     reports = [report for _, report in results]
-    reports += [McpServerReport(n, c.kind, c.target, loaded=False, error="disabled in settings") for n, c in servers.items() if not c.enabled]
+    reports += [McpServerReport(n, c.kind, c.target, loaded=False, error=DISABLED) for n, c in servers.items() if not c.enabled]
     return tools, reports
 
 

@@ -186,7 +186,7 @@ class MaitreApp(App[None]):
 
     async def show_stored_turns(self, turns: list[StoredTurn], before: Widget | None = None) -> None:
         """Mount stored turns (all at once: one layout pass, not one per event), at the end of
-        the list or before `before`; then an "earlier turns" button if older ones exist."""
+        the list or before `before`, under an "earlier turns" button when older ones exist."""
         messages = self.messages
         answers = [AnswerMessage(restoring=True) for _ in turns]
         widgets = [w for turn, answer in zip(turns, answers) for w in (UserMessage(turn.text), answer)]
@@ -284,7 +284,7 @@ class MaitreApp(App[None]):
 
         if not self.ready:
             return []
-        names = [agent.name for agent in self.runtime.registry]
+        names = self.runtime.registry.names()
         aliases = [alias for alias, target in {**PREFIX_ALIASES, **COMMAND_ALIASES}.items() if target in names]
         return names + aliases
 
@@ -398,7 +398,7 @@ class MaitreApp(App[None]):
     def action_models(self) -> None:
         from tui.screens_models import ModelsScreen
 
-        agents = [agent.name for agent in self.runtime.registry]
+        agents = self.runtime.registry.names()
         self.push_screen(ModelsScreen(self.runtime.models, agents), lambda _: self.update_status())
 
     async def model_command(self, args: list[str]) -> None:
@@ -408,7 +408,7 @@ class MaitreApp(App[None]):
         if not args:
             self.action_models()
             return
-        agents = [agent.name for agent in self.runtime.registry]
+        agents = self.runtime.registry.names()
         sentence, severity = await model_command(self.runtime.models, agents, args)
         self.notify(sentence, severity=severity)  # type: ignore[arg-type]
         self.update_status()

@@ -54,5 +54,5 @@ def build_runtime(settings: Settings, *, models: ModelHub | None = None, load_pl
     toolbox.load_mcp_servers(settings.mcp_servers)
     notes = [f"plug-in agent {f.name} was skipped: {f.error}" for f in registry.failures]
     notes += [f"plug-in tool {f.name} was skipped: {f.error}" for f in toolbox.failures]
-    notes += [f"{r.error} It was skipped." for r in toolbox.mcp_servers if not r.loaded and r.error != "disabled in settings"]
+    notes += [f"{r.error} It was skipped." for r in toolbox.mcp_servers if r.failed]
     return Runtime(settings, registry, router, hub, store, toolbox, notes)

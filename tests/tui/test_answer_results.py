@@ -115,11 +115,11 @@ async def test_pdf_sources_show_as_a_list_of_file_page_and_snippet(replay_runtim
 
 
 async def test_seo_steps_tick_a_checklist_live_then_the_agents_checklist_and_audit_table(replay_runtime, tmp_path):
-    from agents.seo import MARKS, audit_table, checklist
+    from agents.seo import audit_table, checklist
     from tools.seo.audit import AuditInput, audit
-    from tools.seo.jobs import JobStore
+    from tools.seo.jobs import STEP_MARKS, JobStore
 
-    assert set(MARKS.values()) == set(MARK_STATES)  # the UI reads the agent's marks
+    assert set(STEP_MARKS.values()) == set(MARK_STATES)  # the UI reads the agent's marks
     jobs = JobStore(tmp_path / "jobs.db")
     job = jobs.create_job({"topic": "cold brew at home", "keyword": "cold brew coffee"})
     jobs.start_step(job.id, "brief")

@@ -1,25 +1,23 @@
 """Long chats open on their last page, and chats opened once switch back without rebuilding."""
 
-from agents.events import RouteDecided, TextDelta, TurnDone
-from tests.tui.test_chat_app import wait_for
-from tui.app import MaitreApp
 from textual.widgets import ListView
 
-from tui.widgets.chat_views import ChatViews
-from tui.widgets.sidebar import ChatItem
+from agents.events import RouteDecided, TextDelta
+from tests.tui.test_chat_app import wait_for
+from tests.tui.test_snapshots import store_turn
+from tui.app import MaitreApp
 from tui.history import HISTORY_PAGE, EarlierTurns
+from tui.widgets.chat_views import ChatViews
 from tui.widgets.messages import AnswerMessage, UserMessage
+from tui.widgets.sidebar import ChatItem
 
 
 def stored_chat(store, title: str, turns: int) -> str:  # type: ignore[no-untyped-def]
     info = store.new_session(title)
     for i in range(turns):
-        turn_id = f"{info.id}-{i}"
-        store.start_turn(info.id, turn_id, f"{title} question {i}")
         words = [TextDelta(text=w) for w in (f"Answer {i} ", "in ", "three deltas.")]
-        store.append_events(turn_id, [RouteDecided(agent="chat", stage="classifier", confidence=0.9),
-                                      *words, TurnDone(turn_id=turn_id)])
-        store.finish_turn(turn_id, status="ok", agent="chat", answer=f"Answer {i} in three deltas.", elapsed_ms=5)
+        store_turn(store, info.id, i, f"{title} question {i}",
+                   [RouteDecided(agent="chat", stage="classifier", confidence=0.9), *words])
     return info.id
 
 

@@ -29,6 +29,17 @@ def text_of(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(screen.query_one(selector, Static).render())
 
 
+async def start_pull(pilot, app, name: str) -> ModelsScreen:  # type: ignore[no-untyped-def]
+    """Open the Models screen with F3 and ask it to pull `name`."""
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, ModelsScreen))
+    screen = app.screen
+    screen.query_one("#pull-name").focus()
+    await type_text(pilot, name)
+    await pilot.press("enter")
+    return screen
+
+
 async def test_f3_shows_server_installed_and_loaded_models(settings):
     app, runtime = ollama_app(settings, [])
     async with app.run_test(size=(110, 50)) as pilot:
@@ -72,12 +83,7 @@ async def test_choosing_a_model_for_an_agent_changes_its_next_turn(settings):
 async def test_pull_fills_the_progress_bar_to_100_percent(settings):
     app, runtime = ollama_app(settings, [], pull_delay_s=0.06)
     async with app.run_test(size=(110, 50)) as pilot:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, ModelsScreen))
-        screen = app.screen
-        screen.query_one("#pull-name").focus()
-        await type_text(pilot, "smollm2:135m")
-        await pilot.press("enter")
+        screen = await start_pull(pilot, app, "smollm2:135m")
         seen: list[float] = []
 
         def progress_done() -> bool:
@@ -93,12 +99,7 @@ async def test_pull_fills_the_progress_bar_to_100_percent(settings):
 async def test_pull_of_an_unknown_model_shows_the_sentence(settings):
     app, runtime = ollama_app(settings, [])
     async with app.run_test(size=(110, 50)) as pilot:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, ModelsScreen))
-        screen = app.screen
-        screen.query_one("#pull-name").focus()
-        await type_text(pilot, "nosuch")
-        await pilot.press("enter")
+        screen = await start_pull(pilot, app, "nosuch")
         await wait_for(pilot, lambda: "no model called nosuch" in text_of(screen, "#pull-status"))
         assert screen.query_one("#pull-status").has_class("-error")
     runtime.close()
@@ -107,12 +108,7 @@ async def test_pull_of_an_unknown_model_shows_the_sentence(settings):
 async def test_escape_cancels_a_running_pull_before_closing(settings):
     app, runtime = ollama_app(settings, [], pull_delay_s=0.3)
     async with app.run_test(size=(110, 50)) as pilot:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, ModelsScreen))
-        screen = app.screen
-        screen.query_one("#pull-name").focus()
-        await type_text(pilot, "smollm2:135m")
-        await pilot.press("enter")
+        screen = await start_pull(pilot, app, "smollm2:135m")
         await wait_for(pilot, lambda: screen.pull_running)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not screen.pull_running)

@@ -21,6 +21,8 @@ from pydantic import BaseModel
 STEPS: tuple[str, ...] = ("brief", "crawl", "inspirations", "keywords", "outline", "draft", "meta", "audit", "revise")
 StepState = Literal["pending", "running", "done", "failed", "waiting"]
 JobState = Literal["new", "running", "waiting", "failed", "done"]
+# How a checklist shows each step state: the seo agent writes them, the chat UI reads them.
+STEP_MARKS: dict[str, str] = {"done": "✓", "failed": "✗", "running": "…", "waiting": "?", "pending": "·"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (

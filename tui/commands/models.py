@@ -23,7 +23,7 @@ def _admin(ctx: click.Context):  # type: ignore[no-untyped-def]
 def _agent_names() -> list[str]:
     from agents.registry import default_registry
 
-    return ["router", *[agent.name for agent in default_registry()]]
+    return ["router", *default_registry().names()]
 
 
 def models_report(overview: Any, config: Any, agents: list[str]) -> dict[str, Any]:

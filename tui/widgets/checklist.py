@@ -2,8 +2,8 @@
 
 It fills from two sources: live, from ToolCall/ToolResult pairs named `<agent>.<step>`; and
 whole, from a checklist Notice (agents/seo.py `checklist()`): a header line, then one line per
-step, `<mark> <step>[ — detail]`. The marks are the seo agent's MARKS, repeated here because
-importing agents.seo would load the whole SEO pipeline into the UI; a test checks they agree.
+step, `<mark> <step>[ — detail]`, with the marks of tools/seo/jobs.py STEP_MARKS (a light
+module: importing agents.seo would load the whole SEO pipeline into the UI).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-MARK_STATES = {"✓": "done", "✗": "failed", "…": "running", "?": "waiting", "·": "pending"}
-STATE_MARKS = {state: mark for mark, state in MARK_STATES.items()}
+from tools.seo.jobs import STEP_MARKS
+
+STATE_MARKS = STEP_MARKS
+MARK_STATES = {mark: state for state, mark in STEP_MARKS.items()}
 STATE_STYLES = {"done": "green", "failed": "bold red", "running": "yellow", "waiting": "cyan", "pending": "dim"}
 STEP_TOOL_PREFIX = "seo."
 
